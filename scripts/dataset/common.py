@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -101,8 +102,9 @@ def fmt_decimal(value: Decimal | None) -> str:
 
 
 def slug(text: str) -> str:
-    """Lower-case ASCII slug: letters and digits joined by single underscores."""
-    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+    """Lower-case ASCII slug: letters and digits joined by single underscores (accents folded)."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "_", folded.lower()).strip("_")
 
 
 def write_csv(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, object]]) -> int:
@@ -136,10 +138,12 @@ def read_mapping(name: str) -> list[dict[str, str]]:
     """Read a curated mapping CSV from scripts/dataset/ (comment lines start with ``#``)."""
     path = MAPPING_DIR / name
     lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if not ln.startswith("#")]
-    return [
-        {k: (v or "").strip() for k, v in row.items()}
-        for row in csv.DictReader(io.StringIO("\n".join(lines)))
-    ]
+    rows = []
+    for row in csv.DictReader(io.StringIO("\n".join(lines))):
+        if None in row:
+            raise BuildError(f"extra cells {row[None]!r} (quote cells holding commas)", file=name)
+        rows.append({k: (v or "").strip() for k, v in row.items()})
+    return rows
 
 
 def iter_unique(items: Iterable[str]) -> Iterator[str]:

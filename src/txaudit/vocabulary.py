@@ -47,6 +47,12 @@ INDICATORS: dict[str, Indicator] = {
         Indicator("transplant_beds", "beds", "beds in a transplant ward or department"),
         Indicator("hospital_beds", "beds", "beds in the whole hospital"),
         Indicator(
+            "department_beds",
+            "beds",
+            "beds of the department that performs transplants (urology, hepatobiliary...), "
+            "shared with non-transplant patients",
+        ),
+        Indicator(
             "bed_occupancy",
             "fraction",
             "bed occupancy (utilisation) as a fraction, 1.3 = 130%",

@@ -1,0 +1,1 @@
+"""Build steps of txaudit's bundled published dataset (run scripts/build_dataset.py)."""

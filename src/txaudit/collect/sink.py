@@ -1,0 +1,132 @@
+"""The only part of collection that writes: results into the evidence store.
+
+Sources and claims are content-addressed in the store, so writing them twice
+changes nothing. Quarantine entries are not (each gets a number), so the sink
+remembers which (origin, stage, reason) it has already recorded and adds each
+once, which keeps a re-run over the same input free of duplicates.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from txaudit.collect.model import COLLECTOR, Document, Quarantined, RecordResult
+
+
+def tool_version() -> str:
+    """``txaudit <version>``, recorded on every source collected."""
+    from txaudit import __version__
+
+    return f"txaudit {__version__}"
+
+
+def claim_row(claim: dict[str, Any]) -> dict[str, Any]:
+    """A claim from ``Claim.to_dict()`` in the shape ``Store.add_claims`` validates.
+
+    ``span`` becomes ``span_start``/``span_end``, ``period`` its ``year``,
+    ``since_year`` and ``as_of``, ``hospital`` becomes ``hospital_id`` and
+    ``source`` becomes ``source_sha256``. Keys already in the store's shape pass through.
+    """
+    row = dict(claim)
+    span = row.pop("span", None)
+    if span is not None and "span_start" not in row:
+        row["span_start"], row["span_end"] = span[0], span[1]
+    period = row.pop("period", None)
+    if isinstance(period, dict):
+        row.setdefault("year", period.get("year"))
+        row.setdefault("since_year", period.get("since"))
+        row.setdefault("as_of", period.get("as_of"))
+    if "hospital" in row:
+        row.setdefault("hospital_id", row.pop("hospital"))
+    if "source" in row:
+        row.setdefault("source_sha256", row.pop("source"))
+    for key in ("value", "low", "high"):
+        if row.get(key) is not None:
+            row[key] = str(row[key])
+    return row
+
+
+def _iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.isoformat().replace("+00:00", "Z")
+
+
+class StoreSink:
+    """Writes documents, claims and quarantine entries to a :class:`~txaudit.evidence.Store`.
+
+    ``actor`` is recorded on every ledger event. The store's ``has_source`` is
+    asked first so the sink can count what is new without relying on the store
+    to report it.
+    """
+
+    def __init__(self, store: Any, *, actor: str) -> None:
+        self.store = store
+        self.actor = actor
+        self.version = tool_version()
+        self._quarantined: set[tuple[str, str, str]] = set()
+        claims = store.claims()
+        self._claim_ids: set[str] = set(claims["claim_id"]) if len(claims) else set()
+        frame = store.quarantined()
+        for row in frame.itertuples(index=False):
+            self._quarantined.add((str(row.origin), str(row.stage), str(row.reason)))
+
+    def add_document(self, doc: Document) -> bool:
+        """Add one document as a source; True when it was not in the store before."""
+        sha = doc.sha256
+        if self.store.has_source(sha):
+            return False
+        fields = doc.source_fields()
+        fields["retrieved_at"] = _iso(doc.retrieved_at)
+        self.store.add_source(
+            doc.data, actor=self.actor, collector=COLLECTOR, tool_version=self.version, **fields
+        )
+        return True
+
+    def add_quarantine(self, item: Quarantined) -> bool:
+        """Record a quarantine entry unless the same one is already recorded."""
+        key = (item.origin, item.stage, item.reason)
+        if key in self._quarantined:
+            return False
+        self.store.add_quarantine(
+            item.origin, item.reason, stage=item.stage, actor=self.actor, data=item.data
+        )
+        self._quarantined.add(key)
+        return True
+
+    def write(self, result: RecordResult) -> tuple[int, int]:
+        """Write one record's results; returns (sources added, claims added)."""
+        added = sum(1 for doc in result.documents if self.add_document(doc))
+        claims_added = 0
+        if result.claims:
+            ids = self.store.add_claims([claim_row(c) for c in result.claims], actor=self.actor)
+            fresh = set(ids) - self._claim_ids
+            claims_added = len(fresh)
+            self._claim_ids |= fresh
+        for item in result.quarantined:
+            self.add_quarantine(item)
+        return added, claims_added
+
+
+def hospital_matcher(store: Any) -> Any:
+    """A hospital-name matcher built from the store's hospitals and aliases, if extract has one.
+
+    The extract part defines how names are matched; collection only hands it the
+    store's tables. Returns None when extract is missing or offers no matcher
+    (claims then carry no hospital, and the reviewer assigns one).
+    """
+    import importlib
+
+    try:
+        module = importlib.import_module("txaudit.extract")
+    except ImportError:
+        return None
+    for name in ("build_matcher", "matcher_from_frames"):
+        builder = getattr(module, name, None)
+        if callable(builder):
+            return builder(store.hospitals(), store.aliases())
+    cls = getattr(module, "HospitalMatcher", None)
+    if cls is not None and hasattr(cls, "from_frames"):
+        return cls.from_frames(store.hospitals(), store.aliases())
+    return None

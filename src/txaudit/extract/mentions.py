@@ -1,0 +1,167 @@
+"""Quantities in a sentence: a number, its qualifier, and the unit written with it.
+
+:func:`find_mentions` scans one normalised, masked sentence (dates, years and phone
+numbers already blanked by :func:`mask`) and returns every quantity with its
+offsets, parsed value and unit category, plus the text around it that the
+classifier reads. It decides nothing about what the quantity means.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from txaudit.errors import InputError
+from txaudit.extract import lexicon as lx
+from txaudit.extract.numbers import ParsedNumber, parse_number
+
+_PRE_QUALIFIER = re.compile(
+    r"(?P<q>more than|greater than|over|above|exceed(?:s|ed|ing)?|in excess of|upwards of|"
+    r"nearly|almost|close to|approximately|approx\.?|about|around|roughly|some|circa|"
+    r"at least|no fewer than|no less than|not less than|less than|fewer than|under|below|"
+    r"超过|超出|多于|逾|超|将近|接近|(?<![最附])近|大约|大概|约|至少|不少于|不低于|不到|不足|"
+    r"少于|低于|>=|≥|>|<=|≤|<|~)"
+    r"(?:\s*(?:了|为|有|达|到|在|是|人民币|rmb|¥|共|计|of))*\s*$"
+)
+_QUALIFIER_OF: dict[str, str] = {
+    "more than": "more_than", "greater than": "more_than", "over": "more_than",
+    "above": "more_than", "exceed": "more_than", "exceeds": "more_than",
+    "exceeded": "more_than", "exceeding": "more_than", "in excess of": "more_than",
+    "upwards of": "more_than", "nearly": "nearly", "almost": "nearly", "close to": "nearly",
+    "approximately": "approx", "approx": "approx", "approx.": "approx", "about": "approx",
+    "around": "approx", "roughly": "approx", "some": "approx", "circa": "approx", "~": "approx",
+    "at least": "at_least", "no fewer than": "at_least", "no less than": "at_least",
+    "not less than": "at_least", "less than": "less_than", "fewer than": "less_than",
+    "under": "less_than", "below": "less_than", "超过": "more_than", "超出": "more_than",
+    "多于": "more_than", "逾": "more_than", "超": "more_than", "将近": "nearly",
+    "接近": "nearly", "近": "nearly", "大约": "approx", "大概": "approx", "约": "approx",
+    "至少": "at_least", "不少于": "at_least", "不低于": "at_least", "不到": "less_than",
+    "不足": "less_than", "少于": "less_than", "低于": "less_than", ">=": "at_least",
+    "≥": "at_least", ">": "more_than", "<=": "less_than", "≤": "less_than", "<": "less_than",
+}  # fmt: skip
+_MASK_CHAR = "#"
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One quantity found in a sentence (offsets relative to the sentence)."""
+
+    start: int
+    end: int
+    number: ParsedNumber
+    unit: str | None  # the unit word as written (normalised), None when implied
+    category: str | None  # see lexicon.UNIT_CATEGORY; None when nothing says what it counts
+    modifiers: str  # English words between the number and its unit noun ("kidney")
+    before: str  # text from the previous quantity (or clause start) to this one
+    after: str  # text from this quantity to the next one (or the clause end)
+    clause: str  # the clause holding the quantity
+
+
+def mask(sentence: str) -> str:
+    """Blank out dates, years, phone numbers and addresses, keeping the length.
+
+    Non-organ transplants (cornea, bone marrow, hair) are blanked as well, so that
+    neither the keyword checks nor the unit matcher see them.
+    """
+    chars = list(sentence)
+    for pattern in (
+        lx.NON_ORGAN_TRANSPLANT,
+        lx.FULL_DATE,
+        lx.MONTH_YEAR,
+        lx.YEAR_ZH,
+        lx.YEAR_EN,
+        lx.PHONE,
+        lx.ADDRESS,
+    ):
+        for match in pattern.finditer(sentence):
+            chars[match.start() : match.end()] = _MASK_CHAR * (match.end() - match.start())
+    return "".join(chars)
+
+
+def find_mentions(masked: str) -> list[Mention]:
+    """Every quantity in ``masked`` with its unit and surrounding text."""
+    breaks = [0]
+    for match in lx.CLAUSE_BREAK.finditer(masked):
+        breaks.append(match.end())
+    raw: list[tuple[int, int, int, ParsedNumber, str | None, str | None, str]] = []
+    for match in lx.NUMBER.finditer(masked):
+        start, end = match.span()
+        if not match.group().strip():
+            continue
+        number_text = match.group()
+        end, percent = _percent(masked, end)
+        post = lx.POST_QUALIFIER.match(masked, end)
+        post_text = ""
+        if post and post.group("q") not in ("多",):
+            post_text, end = post.group("q"), post.end()
+        elif post and lx.ZH_UNIT.match(masked, post.end()):
+            post_text, end = post.group("q"), post.end()
+        unit, category, modifiers, end = _unit(masked, end)
+        if unit is not None:
+            late = lx.POST_QUALIFIER.match(masked, end)
+            if late and late.group("q") in ("左右", "以上", "上下", "余", "or more", "or so"):
+                post_text, end = post_text or late.group("q"), late.end()
+        if category is None and percent:
+            category = "percent"
+        pre = _PRE_QUALIFIER.search(masked, max(0, start - 16), start)
+        try:
+            number = parse_number(number_text + ("%" if percent else "") + post_text)
+        except InputError:
+            continue
+        if pre and number.qualifier == "exact":
+            number = ParsedNumber(
+                number.value, number.low, number.high, _qualifier(pre.group("q")), number.percent
+            )
+        span_start = pre.start() if pre else start
+        raw.append((span_start, start, end, number, unit, category, modifiers))
+    mentions: list[Mention] = []
+    for i, (span_start, start, end, number, unit, category, modifiers) in enumerate(raw):
+        clause_start = max(b for b in breaks if b <= start)
+        later = [b for b in breaks if b > end]
+        clause_end = min(later) - 1 if later else len(masked)
+        previous_end = raw[i - 1][2] if i else 0
+        next_start = raw[i + 1][1] if i + 1 < len(raw) else len(masked)
+        mentions.append(
+            Mention(
+                start=span_start,
+                end=end,
+                number=number,
+                unit=unit,
+                category=category,
+                modifiers=modifiers,
+                before=masked[max(clause_start, previous_end) : span_start],
+                after=masked[end : max(end, min(clause_end, next_start))],
+                clause=masked[clause_start:clause_end],
+            )
+        )
+    return mentions
+
+
+def _percent(masked: str, end: int) -> tuple[int, bool]:
+    if masked[:end].endswith("%"):
+        return end, True
+    match = lx.PERCENT.match(masked, end)
+    if match:
+        return match.end(), True
+    return end, False
+
+
+def _unit(masked: str, end: int) -> tuple[str | None, str | None, str, int]:
+    zh = lx.ZH_UNIT.match(masked, end)
+    if zh:
+        unit = zh.group("unit")
+        return unit, lx.UNIT_CATEGORY[unit], "", zh.end()
+    en = lx.EN_HYPHEN_UNIT.match(masked, end) or lx.EN_UNIT.match(masked, end)
+    if en:
+        unit = re.sub(r"[\s-]+", " ", en.group("unit"))
+        if unit.startswith("operating") or unit.startswith("theat"):
+            category = "rooms"
+        else:
+            category = lx.UNIT_CATEGORY.get(unit, lx.UNIT_CATEGORY.get(unit.rstrip("s")))
+        mods = en.groupdict().get("mods") or ""
+        return unit, category, mods.strip(" -"), en.end()
+    return None, None, "", end
+
+
+def _qualifier(word: str) -> str:
+    return _QUALIFIER_OF.get(word.strip(), _QUALIFIER_OF.get(word.strip().rstrip("."), "exact"))

@@ -1,0 +1,229 @@
+"""Charts of a report, drawn with matplotlib and returned as SVG text or PNG bytes.
+
+Three kinds: the official series against the estimate band for one organ,
+the tornado of one-at-a-time sensitivity, and the fit of a forensic test.
+Colours are the Okabe–Ito palette (distinguishable with the common forms of
+colour blindness); intervals are bands; axes carry units; nothing decorative.
+
+SVG output is byte-reproducible: the id salt is fixed, the date is left out
+and text is kept as text (no embedded glyph paths, so nothing depends on
+the fonts installed). Ids are prefixed per chart so several charts can sit
+in one HTML page without clashing.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import matplotlib
+from matplotlib.figure import Figure as MplFigure
+from matplotlib.ticker import StrMethodFormatter
+
+from txaudit.report.model import ChartSeries, NationalRow, ReportData, Sensitivity
+from txaudit.vocabulary import ORGANS
+
+# Okabe & Ito (2008), "Color Universal Design".
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+}
+
+_RC = {
+    "svg.hashsalt": "txaudit-report",
+    "svg.fonttype": "none",
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans", "Liberation Sans", "Arial", "sans-serif"],
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.titlesize": 10,
+    "axes.titleweight": "bold",
+    "legend.frameon": False,
+    "path.simplify": False,
+}
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One chart: a stable ``key`` (file name and HTML id), a caption and the figure."""
+
+    key: str
+    caption: str
+    figure: MplFigure
+
+    def svg(self) -> str:
+        """The chart as an SVG element, ready to inline in HTML (ids prefixed by key)."""
+        return _inline_svg(_svg_bytes(self.figure).decode("utf-8"), self.key, self.caption)
+
+    def svg_file(self) -> bytes:
+        """The chart as a standalone SVG file."""
+        return _svg_bytes(self.figure)
+
+    def png(self, dpi: int = 150) -> bytes:
+        """The chart as PNG bytes."""
+        buf = io.BytesIO()
+        with matplotlib.rc_context(_RC):
+            self.figure.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+        return buf.getvalue()
+
+
+def _svg_bytes(fig: MplFigure) -> bytes:
+    buf = io.BytesIO()
+    with matplotlib.rc_context(_RC):
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    return buf.getvalue()
+
+
+_ID = re.compile(r'\bid="([^"]+)"')
+_REF = re.compile(r'(url\(#|href="#)([^")]+)')
+
+
+def _inline_svg(svg: str, prefix: str, caption: str) -> str:
+    """Strip the XML prolog, prefix every id and reference, and label the chart."""
+    start = svg.index("<svg")
+    body = svg[start:]
+    body = _ID.sub(lambda m: f'id="{prefix}-{m.group(1)}"', body)
+    body = _REF.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", body)
+    label = caption.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    return body.replace(
+        "<svg ",
+        f'<svg class="chart" role="img" aria-label="{label}" data-chart="{prefix}" ',
+        1,
+    ).rstrip() + "\n"
+
+
+def _new_figure(width: float = 6.4, height: float = 3.4) -> MplFigure:
+    with matplotlib.rc_context(_RC):
+        fig = MplFigure(figsize=(width, height), layout="constrained")
+    return fig
+
+
+def national_chart(key: str, organ: str, rows: Sequence[NationalRow]) -> Chart:
+    """Official series against the estimate's 50% and 95% bands, by year, for one organ."""
+    rows = sorted(rows, key=lambda r: r.year)
+    years = [r.year for r in rows]
+    with matplotlib.rc_context(_RC):
+        fig = _new_figure()
+        ax = fig.add_subplot()
+        lo95 = [r.intervals["95"].low for r in rows]
+        hi95 = [r.intervals["95"].high for r in rows]
+        lo50 = [r.intervals["50"].low for r in rows]
+        hi50 = [r.intervals["50"].high for r in rows]
+        med = [r.median for r in rows]
+        if len(rows) > 1:
+            ax.fill_between(years, lo95, hi95, color=OKABE_ITO["sky_blue"], alpha=0.35,
+                            linewidth=0, label="Estimate, 95% interval")
+            ax.fill_between(years, lo50, hi50, color=OKABE_ITO["blue"], alpha=0.35,
+                            linewidth=0, label="Estimate, 50% interval")
+            ax.plot(years, med, color=OKABE_ITO["blue"], linewidth=1.5, label="Estimate, median")
+        else:
+            # One year: bands become bars of the same colours.
+            ax.vlines(years, lo95, hi95, color=OKABE_ITO["sky_blue"], linewidth=14,
+                      label="Estimate, 95% interval")
+            ax.vlines(years, lo50, hi50, color=OKABE_ITO["blue"], alpha=0.6, linewidth=14,
+                      label="Estimate, 50% interval")
+            ax.plot(years, med, "_", color=OKABE_ITO["black"], markersize=18,
+                    label="Estimate, median")
+            ax.set_xlim(years[0] - 1, years[0] + 1)
+        off = [(r.year, r.official) for r in rows if r.official is not None]
+        if off:
+            ax.plot([y for y, _ in off], [v for _, v in off], color=OKABE_ITO["vermillion"],
+                    marker="o", markersize=4, linewidth=1.2, label="Official figure")
+        ax.set_xlabel("Year")
+        ax.set_ylabel("Transplants per year")
+        ax.set_ylim(bottom=0)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+        ax.set_title(f"{organ.capitalize()}: estimate and official figure")
+        ax.legend(loc="upper left", fontsize=8)
+    caption = f"{organ}: official figures against the estimate's 50% and 95% intervals, by year"
+    return Chart(key, caption, fig)
+
+
+def tornado_chart(key: str, sens: Sensitivity, top: int = 12) -> Chart:
+    """Tornado: the output with each parameter alone at its low and high value."""
+    rows = sorted(sens.tornado, key=lambda r: r.swing, reverse=True)[:top]
+    rows = rows[::-1]  # largest swing on top
+    with matplotlib.rc_context(_RC):
+        fig = _new_figure(height=max(2.2, 0.9 + 0.32 * len(rows)))
+        ax = fig.add_subplot()
+        ys = list(range(len(rows)))
+        base = sens.baseline
+        ax.barh(ys, [r.output_low - base for r in rows], left=base, height=0.6,
+                color=OKABE_ITO["sky_blue"], label="parameter at its low value")
+        ax.barh(ys, [r.output_high - base for r in rows], left=base, height=0.6,
+                color=OKABE_ITO["orange"], label="parameter at its high value")
+        ax.axvline(base, color=OKABE_ITO["black"], linewidth=0.8)
+        ax.set_yticks(ys, [r.parameter for r in rows])
+        ax.set_xlabel(f"{sens.target} ({sens.unit})")
+        ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+        ax.spines["left"].set_visible(False)
+        ax.tick_params(axis="y", length=0)
+        ax.set_title("One-at-a-time sensitivity (line: baseline)")
+        ax.legend(loc="lower right", fontsize=8)
+    caption = f"Tornado chart: {sens.target} with each parameter at its low and high value"
+    return Chart(key, caption, fig)
+
+
+def fit_chart(key: str, title: str, series: ChartSeries) -> Chart:
+    """A forensic test's chart: observed values against the fitted or expected ones.
+
+    ``line`` charts show official values as points and the fitted curve as a line;
+    ``bars`` charts show observed counts per category as bars and the expected
+    counts as markers.
+    """
+    with matplotlib.rc_context(_RC):
+        fig = _new_figure(height=3.0)
+        ax = fig.add_subplot()
+        if series.kind == "bars":
+            pos = list(range(len(series.x)))
+            ax.bar(pos, series.observed, color=OKABE_ITO["sky_blue"], label="observed")
+            if series.fitted:
+                ax.plot(pos, series.fitted, "D", color=OKABE_ITO["vermillion"], markersize=5,
+                        label=series.fitted_label)
+            ax.set_xticks(pos, [str(v) for v in series.x])
+        else:
+            xs = [float(v) for v in series.x]
+            ax.plot(xs, series.observed, "o", color=OKABE_ITO["black"], markersize=4,
+                    label="official figure")
+            if series.fitted:
+                ax.plot(xs, series.fitted, color=OKABE_ITO["orange"], linewidth=1.5,
+                        label=series.fitted_label)
+            ax.xaxis.get_major_locator().set_params(integer=True)
+            ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.6g}"))
+        ax.set_xlabel(series.x_label)
+        ax.set_ylabel(series.unit)
+        ax.set_title(title)
+        ax.legend(loc="best", fontsize=8)
+    return Chart(key, f"{title}: observed values and what the test compares them with", fig)
+
+
+def report_charts(data: ReportData) -> list[Chart]:
+    """Every chart of a report, in the order the report shows them."""
+    charts: list[Chart] = []
+    organs = sorted({r.organ for r in data.national}, key=_organ_order)
+    for organ in organs:
+        rows = [r for r in data.national if r.organ == organ]
+        charts.append(national_chart(f"national-{organ}", organ, rows))
+    if data.sensitivity is not None and data.sensitivity.tornado:
+        charts.append(tornado_chart("tornado", data.sensitivity))
+    for finding in data.findings:
+        if finding.chart is not None and finding.chart.x:
+            charts.append(fit_chart(f"finding-{finding.key}", f"{finding.test}: {finding.subject}",
+                                    finding.chart))
+    return charts
+
+
+def _organ_order(organ: str) -> tuple[int, str]:
+    # "all" first, then the vocabulary's order
+    order = ("all", *[o for o in ORGANS if o != "all"])
+    return (order.index(organ) if organ in order else len(order), organ)
