@@ -22,7 +22,7 @@ from .hospitals import APPROVED_FILE, alias_rows, hospital_rows, load_registry
 from .observations import UNMAPPED_COLUMNS, build_observations
 from .official import OFFICIAL_FILE, build_official
 from .package import write_datapackage
-from .reference import build_reference
+from .reference import build_reference, reference_unmapped
 from .sources import source_rows
 
 EXPECTED_SEEDS: tuple[str, ...] = (
@@ -47,12 +47,14 @@ class Summary:
     rows_in: dict[str, int] = field(default_factory=dict)
     written: dict[str, int] = field(default_factory=dict)
     unmapped_reasons: Counter[str] = field(default_factory=Counter)
+    facts: list[str] = field(default_factory=list)
 
     def render(self) -> str:
         lines = ["Seed rows read:"]
         lines += [f"  {name:<34} {n:>6}" for name, n in sorted(self.rows_in.items())]
-        lines.append("Files written (data rows):")
+        lines.append("Files written (data rows; datapackage.json: resources):")
         lines += [f"  {name:<34} {n:>6}" for name, n in self.written.items()]
+        lines += self.facts
         if self.unmapped_reasons:
             lines.append("Unmapped seed lines by reason:")
             lines += [f"  {n:>4}  {reason}" for reason, n in self.unmapped_reasons.most_common()]
@@ -109,7 +111,12 @@ def build(seed_dir: Path, out_dir: Path) -> Summary:
         out_dir / "official_figures.csv", OFFICIAL_FIGURE_COLUMNS, official
     )
 
-    reference = build_reference(seeds) + china.reference
+    reference: list[dict[str, object]] = []
+    for fig in build_reference(seeds) + china.reference:
+        if fig["value"] is None and fig["low"] is None:
+            unmapped.append(reference_unmapped(fig))
+        else:
+            reference.append(fig)
     summary.written["reference_figures.csv"] = write_csv(
         out_dir / "reference_figures.csv", REFERENCE_FIGURE_COLUMNS, reference
     )
@@ -128,9 +135,25 @@ def build(seed_dir: Path, out_dir: Path) -> Summary:
             "observations.csv": OBSERVATION_FILE_COLUMNS,
             "official_figures.csv": OFFICIAL_FIGURE_COLUMNS,
             "reference_figures.csv": REFERENCE_FIGURE_COLUMNS,
-            "unmapped.csv": UNMAPPED_COLUMNS,
         },
         list(seeds.values()),
     )
-    summary.written["datapackage.json"] = 7
+    summary.written["datapackage.json"] = 6
+    obs_unmapped = [u for u in unmapped if u["table"] == "observations"]
+    whole = {(u["file"], u["line"]) for u in obs_unmapped if u["part"] is None}
+    parts = [u for u in obs_unmapped if u["part"] is not None]
+    ref_unmapped = [u for u in unmapped if u["table"] == "reference_figures"]
+    obs_lines = {(str(o["source_locator"]), o["source_sha256"]) for o in obs.observations}
+    godt = [f for f in official if str(f["series"]).startswith("godt:")]
+    summary.facts += [
+        f"Hospital observations: {len(obs_lines)} seed lines -> {len(obs.observations)} "
+        f"observations; {len(whole)} lines unmapped; {len(parts)} parts of mapped lines unmapped",
+        f"Hospitals: {len(hospitals)} with {summary.written['hospital_aliases.csv']} aliases "
+        f"({sum(1 for h in hospitals if h['name_zh'])} with a Chinese name)",
+        f"Official series: {len(china.official)} official figures; {len(china.reference)} rows "
+        "that are not one exact full-year count go to reference figures",
+        f"Reference figures: {len(reference)} written; {len(ref_unmapped)} seed lines with no "
+        "single number unmapped",
+        f"GODT: {len(godt)} figures for {len({f['country'] for f in godt})} countries",
+    ]
     return summary

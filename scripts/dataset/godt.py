@@ -13,10 +13,6 @@ GODT_URL = (
     "python/organ_donations/data/global-organ-donation_2018.csv"
 )
 GODT_PUBLISHER = "GODT"
-GODT_NOTE = (
-    "Global Observatory on Donation and Transplantation (WHO-ONT) export, as copied in "
-    "Yu-Group/vds-book-supplementary; NA cells are not reported and have no row"
-)
 
 
 @dataclass(frozen=True)
@@ -31,6 +27,8 @@ class GodtColumn:
     scale: Decimal = Decimal(1)
 
 
+#: GODT column -> series. ``note`` is written on every row of the series, so it is set only
+#: where a reader needs it beside the value (unit scaling, organ choice).
 GODT_COLUMNS: tuple[GodtColumn, ...] = (
     GodtColumn(
         "POPULATION",
@@ -40,49 +38,34 @@ GODT_COLUMNS: tuple[GodtColumn, ...] = (
         "GODT gives millions rounded to 0.1; stored in persons (x 1,000,000)",
         Decimal(1_000_000),
     ),
-    GodtColumn("TOTAL Actual DD", "godt:actual_dd", "deceased_donors", "all", "actual deceased donors"),
-    GodtColumn("Actual DBD", "godt:actual_dbd", "deceased_donors", "all", "donors after brain death"),
-    GodtColumn(
-        "Actual DCD", "godt:actual_dcd", "deceased_donors", "all", "donors after circulatory death"
-    ),
-    GodtColumn(
-        "Total Utilized DD",
-        "godt:utilized_dd",
-        "deceased_donors",
-        "all",
-        "utilized deceased donors (at least one organ transplanted)",
-    ),
-    GodtColumn("Utilized DBD", "godt:utilized_dbd", "deceased_donors", "all", "utilized DBD donors"),
-    GodtColumn("Utilized DCD", "godt:utilized_dcd", "deceased_donors", "all", "utilized DCD donors"),
-    GodtColumn(
-        "DD Kidney Tx", "godt:kidney_tx_dd", "transplants_annual", "kidney", "deceased-donor"
-    ),
-    GodtColumn("LD Kidney Tx", "godt:kidney_tx_ld", "transplants_annual", "kidney", "living-donor"),
-    GodtColumn("TOTAL Kidney Tx", "godt:kidney_tx_total", "transplants_annual", "kidney", "total"),
-    GodtColumn("DD Liver Tx", "godt:liver_tx_dd", "transplants_annual", "liver", "deceased-donor"),
-    GodtColumn(
-        "DOMINO Liver Tx", "godt:liver_tx_domino", "transplants_annual", "liver", "domino"
-    ),
-    GodtColumn("LD Liver Tx", "godt:liver_tx_ld", "transplants_annual", "liver", "living-donor"),
-    GodtColumn("TOTAL Liver TX", "godt:liver_tx_total", "transplants_annual", "liver", "total"),
-    GodtColumn("Total Heart", "godt:heart_tx_total", "transplants_annual", "heart", "total"),
-    GodtColumn("DD Lung Tx", "godt:lung_tx_dd", "transplants_annual", "lung", "deceased-donor"),
-    GodtColumn("LD Lung Tx", "godt:lung_tx_ld", "transplants_annual", "lung", "living-donor"),
-    GodtColumn("TOTAL Lung Tx", "godt:lung_tx_total", "transplants_annual", "lung", "total"),
-    GodtColumn(
-        "Pancreas Tx", "godt:pancreas_tx", "transplants_annual", "pancreas", "pancreas alone"
-    ),
+    GodtColumn("TOTAL Actual DD", "godt:actual_dd", "deceased_donors", "all"),
+    GodtColumn("Actual DBD", "godt:actual_dbd", "deceased_donors", "all"),
+    GodtColumn("Actual DCD", "godt:actual_dcd", "deceased_donors", "all"),
+    GodtColumn("Total Utilized DD", "godt:utilized_dd", "deceased_donors", "all"),
+    GodtColumn("Utilized DBD", "godt:utilized_dbd", "deceased_donors", "all"),
+    GodtColumn("Utilized DCD", "godt:utilized_dcd", "deceased_donors", "all"),
+    GodtColumn("DD Kidney Tx", "godt:kidney_tx_dd", "transplants_annual", "kidney"),
+    GodtColumn("LD Kidney Tx", "godt:kidney_tx_ld", "transplants_annual", "kidney"),
+    GodtColumn("TOTAL Kidney Tx", "godt:kidney_tx_total", "transplants_annual", "kidney"),
+    GodtColumn("DD Liver Tx", "godt:liver_tx_dd", "transplants_annual", "liver"),
+    GodtColumn("DOMINO Liver Tx", "godt:liver_tx_domino", "transplants_annual", "liver"),
+    GodtColumn("LD Liver Tx", "godt:liver_tx_ld", "transplants_annual", "liver"),
+    GodtColumn("TOTAL Liver TX", "godt:liver_tx_total", "transplants_annual", "liver"),
+    GodtColumn("Total Heart", "godt:heart_tx_total", "transplants_annual", "heart"),
+    GodtColumn("DD Lung Tx", "godt:lung_tx_dd", "transplants_annual", "lung"),
+    GodtColumn("LD Lung Tx", "godt:lung_tx_ld", "transplants_annual", "lung"),
+    GodtColumn("TOTAL Lung Tx", "godt:lung_tx_total", "transplants_annual", "lung"),
+    GodtColumn("Pancreas Tx", "godt:pancreas_tx", "transplants_annual", "pancreas"),
     GodtColumn(
         "Kidney Pancreas Tx",
         "godt:kidney_pancreas_tx",
         "transplants_annual",
         "pancreas",
-        "simultaneous kidney-pancreas (organ recorded as pancreas)",
+        "simultaneous kidney-pancreas transplants, recorded under organ pancreas",
     ),
-    GodtColumn(
-        "Small Bowel Tx", "godt:small_bowel_tx", "transplants_annual", "intestine", "small bowel"
-    ),
+    GodtColumn("Small Bowel Tx", "godt:small_bowel_tx", "transplants_annual", "intestine"),
 )
+
 
 def _cp1252_bytes() -> dict[str, int]:
     table: dict[str, int] = {}
@@ -134,7 +117,9 @@ def godt_figures(seed: SeedFile) -> list[dict[str, object]]:
         country = repair_mojibake(raw_country)
         year_text = row.get("REPORTYEAR")
         if not year_text.isdigit():
-            raise BuildError(f"year {year_text!r}", file=seed.name, line=row.line, field="REPORTYEAR")
+            raise BuildError(
+                f"year {year_text!r}", file=seed.name, line=row.line, field="REPORTYEAR"
+            )
         year = int(year_text)
         for col in GODT_COLUMNS:
             cell = row.get(col.column)
@@ -164,9 +149,8 @@ def godt_figures(seed: SeedFile) -> list[dict[str, object]]:
                     "source_sha256": seed.sha256,
                     "source_locator": f"line {row.line}; column {col.column}",
                     "cited_url": GODT_URL,
-                    "cited_locator": (
-                        f"{raw_country} {year}, column '{col.column}' (raw value {cell})"
-                    ),
+                    "cited_locator": f"{raw_country} {year}, column '{col.column}'"
+                    + (f" (raw value {cell})" if col.scale != 1 else ""),
                     "note": "; ".join(notes),
                 }
             )

@@ -20,7 +20,6 @@ HEDGED_MARKERS = (
     "oral",
     "by phone",
     "phone call",
-    "recording",
     "uncertain",
     "low reliability",
 )

@@ -65,7 +65,9 @@ def load_registry() -> Registry:
     alias_rows = read_mapping("hospital_names.csv")
     for alias in alias_rows:
         if alias["hospital_id"] not in hospitals:
-            raise BuildError(f"unknown hospital_id {alias['hospital_id']}", file="hospital_names.csv")
+            raise BuildError(
+                f"unknown hospital_id {alias['hospital_id']}", file="hospital_names.csv"
+            )
         previous = names.setdefault(alias["name"], alias["hospital_id"])
         if previous != alias["hospital_id"]:
             raise BuildError(
@@ -198,6 +200,5 @@ def alias_rows(registry: Registry) -> list[dict[str, object]]:
         if h["name_zh"]:
             pairs.add((hid, str(h["name_zh"]), "zh"))
     return [
-        {"hospital_id": hid, "alias": alias, "lang": lang}
-        for hid, alias, lang in sorted(pairs)
+        {"hospital_id": hid, "alias": alias, "lang": lang} for hid, alias, lang in sorted(pairs)
     ]

@@ -129,8 +129,9 @@ def _period_fields(indicator: str, period: Period) -> tuple[dict[str, object], l
 class _RowBuilder:
     """Turns one mapped seed row into observations (and unmapped parts)."""
 
-    def __init__(self, seed: SeedFile, row: SeedRow, entry: MapEntry, hospital_id: str,
-                 name_note: str) -> None:
+    def __init__(
+        self, seed: SeedFile, row: SeedRow, entry: MapEntry, hospital_id: str, name_note: str
+    ) -> None:
         self.seed, self.row, self.entry = seed, row, entry
         self.hospital_id = hospital_id
         self.name_note = name_note
@@ -152,8 +153,16 @@ class _RowBuilder:
             "cited_locator": self.row.get("locator"),
         }
 
-    def observation(self, k: int, indicator: str, organ: str, value: Value, period: Period,
-                    extra_notes: list[str], derived: bool = False) -> dict[str, object]:
+    def observation(
+        self,
+        k: int,
+        indicator: str,
+        organ: str,
+        value: Value,
+        period: Period,
+        extra_notes: list[str],
+        derived: bool = False,
+    ) -> dict[str, object]:
         row = self.row
         value, unit_notes = _convert(value, indicator, row.get("unit"))
         _check_bounds(value, indicator)
@@ -194,14 +203,16 @@ class _RowBuilder:
 
 def _indicator(name: str, where: SeedRow) -> str:
     if name not in INDICATORS:
-        raise BuildError(f"unknown indicator {name!r} in observation_map.csv",
-                         file=where.file, line=where.line, field="indicator")
+        raise BuildError(
+            f"unknown indicator {name!r} in observation_map.csv",
+            file=where.file,
+            line=where.line,
+            field="indicator",
+        )
     return name
 
 
-def build_observations(
-    seeds: dict[str, SeedFile], registry: Registry
-) -> ObservationResult:
+def build_observations(seeds: dict[str, SeedFile], registry: Registry) -> ObservationResult:
     """Observations and unmapped lines of both hospital-observation files."""
     entries = load_map(seeds)
     name_notes = {a["name"]: a["note"] for a in registry.alias_rows if a["note"]}
@@ -211,12 +222,16 @@ def build_observations(
         for row in seed.rows:
             entry = entries.get((name, row.line))
             if entry is None:
-                raise BuildError("no entry in scripts/dataset/observation_map.csv",
-                                 file=name, line=row.line)
+                raise BuildError(
+                    "no entry in scripts/dataset/observation_map.csv", file=name, line=row.line
+                )
             hid = registry.resolve(row, "hospital_en", "hospital_zh")
             raw_name = row.get("hospital_en")
-            name_note = (f"hospital written as {raw_name!r}: {name_notes[raw_name]}"
-                         if raw_name in name_notes else "")
+            name_note = (
+                f"hospital written as {raw_name!r}: {name_notes[raw_name]}"
+                if raw_name in name_notes
+                else ""
+            )
             builder = _RowBuilder(seed, row, entry, hid, name_note)
             try:
                 _build_row(builder, result)
@@ -267,19 +282,19 @@ def _build_row(b: _RowBuilder, result: ObservationResult) -> None:
                 b.observation(k, indicator, organ, value, item_period, notes)
             )
         return
-    parts = split_parts(value_text)
+    cells = split_parts(value_text)
     indicators = [s.strip() for s in entry.indicators.split(";")]
-    if len(indicators) != len(parts):
+    if len(indicators) != len(cells):
         raise ValueError(
-            f"{len(parts)} value parts but {len(indicators)} indicators in observation_map.csv"
+            f"{len(cells)} value parts but {len(indicators)} indicators in observation_map.csv"
         )
-    for k, (part, ind) in enumerate(zip(parts, indicators, strict=True), start=1):
+    for k, (part, ind) in enumerate(zip(cells, indicators, strict=True), start=1):
         if ind == "-":
             result.unmapped.append(b.unmapped(entry.reason or "part not mapped", part=k))
             continue
         notes = list(base_notes)
-        if len(parts) > 1:
-            notes.append(f"part {k} of {len(parts)}: {part!r}")
+        if len(cells) > 1:
+            notes.append(f"part {k} of {len(cells)}: {part!r}")
         result.observations.append(
             b.observation(k, _indicator(ind, row), organ, parse_number(part), period, notes)
         )

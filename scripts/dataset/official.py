@@ -50,7 +50,9 @@ def build_official(seed: SeedFile) -> OfficialResult:
         if m is None:
             raise BuildError(
                 f"series {row.get('series')!r} not in scripts/dataset/official_series_map.csv",
-                file=seed.name, line=row.line, field="series",
+                file=seed.name,
+                line=row.line,
+                field="series",
             )
         organ, region = _organ_region(row.get("organ"), m["organ"])
         year = full_year(row.get("year"))
@@ -58,8 +60,11 @@ def build_official(seed: SeedFile) -> OfficialResult:
         reason = m["reason"]
         if m["target"] == "official":
             if m["indicator"] not in INDICATORS:
-                raise BuildError(f"unknown indicator {m['indicator']!r}",
-                                 file="official_series_map.csv", field="indicator")
+                raise BuildError(
+                    f"unknown indicator {m['indicator']!r}",
+                    file="official_series_map.csv",
+                    field="indicator",
+                )
             problems = []
             if year is None:
                 problems.append(f"not one full calendar year ({row.get('year')!r})")
@@ -70,14 +75,22 @@ def build_official(seed: SeedFile) -> OfficialResult:
             if not problems and value is not None and year is not None:
                 result.official.append(_official_row(seed, row, m, organ, region, year, value))
                 continue
-            reason = "; ".join(p for p in (reason, "not an exact full-year figure: "
-                                           + ", ".join(problems)) if p)
+            reason = "; ".join(
+                p for p in (reason, "not an exact full-year figure: " + ", ".join(problems)) if p
+            )
         result.reference.append(_as_reference(seed, row, m, organ, region, reason))
     return result
 
 
-def _official_row(seed: SeedFile, row: SeedRow, m: dict[str, str], organ: str,
-                  region: str | None, year: int, value: object) -> dict[str, object]:
+def _official_row(
+    seed: SeedFile,
+    row: SeedRow,
+    m: dict[str, str],
+    organ: str,
+    region: str | None,
+    year: int,
+    value: object,
+) -> dict[str, object]:
     assert value is not None
     converted = to_canonical(value, m["indicator"], row.get("unit"))  # type: ignore[arg-type]
     notes = [m["reason"], f"series written as {row.get('series')!r}"]
@@ -100,8 +113,9 @@ def _official_row(seed: SeedFile, row: SeedRow, m: dict[str, str], organ: str,
     }
 
 
-def _as_reference(seed: SeedFile, row: SeedRow, m: dict[str, str], organ: str,
-                  region: str | None, reason: str) -> dict[str, object]:
+def _as_reference(
+    seed: SeedFile, row: SeedRow, m: dict[str, str], organ: str, region: str | None, reason: str
+) -> dict[str, object]:
     indicator = m["indicator"]
     value = try_number(row.get("value"))
     if indicator and value is None:

@@ -32,8 +32,9 @@ FIELD_DESCRIPTIONS: dict[str, str] = {
 }
 
 
-def _schema(columns: Sequence[str], primary_key: str | None,
-            foreign_keys: list[dict[str, object]]) -> dict[str, object]:
+def _schema(
+    columns: Sequence[str], primary_key: str | None, foreign_keys: list[dict[str, object]]
+) -> dict[str, object]:
     fields = []
     for col in columns:
         field: dict[str, object] = {"name": col, "type": FIELD_TYPES.get(col, "string")}
@@ -74,7 +75,6 @@ def write_datapackage(
         ),
         "official_figures.csv": ("figure_id", [_fk("source_sha256", "sources", "sha256")]),
         "reference_figures.csv": ("figure_id", [_fk("source_sha256", "sources", "sha256")]),
-        "unmapped.csv": (None, [_fk("source_sha256", "sources", "sha256")]),
     }
     resources = []
     for name, columns in tables.items():
@@ -98,7 +98,9 @@ def write_datapackage(
             "Hospitals, hospital-level observations, official series (China and the GODT "
             "country panel 2000-2017) and reference figures, normalised to txaudit's "
             "controlled vocabulary by scripts/build_dataset.py. Every row names the seed "
-            "file it was read from (sha256 + line) and the public page it cites."
+            "file it was read from (sha256 + line) and the public page it cites. Seed lines "
+            "that fit no indicator are listed with their reason in unmapped.csv beside this "
+            "file (a build report, not a table to import)."
         ),
         "sources": [
             {

@@ -18,6 +18,8 @@ from .grades import reference_grade
 from .values import Value, parse_number
 
 REFERENCE_FILES = {"domain-figures.csv": "dom", "extra-figures.csv": "ext"}
+#: Seed file of each figure-id tag (``ref-<tag>-<line>-<k>``).
+TAG_FILES = {**{tag: name for name, tag in REFERENCE_FILES.items()}, "off": "official-series.csv"}
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,7 @@ class RefEntry:
     value: str
     period: str
     note: str
+    unit: str = ""
 
 
 def load_reference_map(seeds: dict[str, SeedFile]) -> dict[tuple[str, int], list[RefEntry]]:
@@ -36,13 +39,32 @@ def load_reference_map(seeds: dict[str, SeedFile]) -> dict[tuple[str, int], list
         key = (m["file"], int(m["line"]))
         seed = seeds.get(m["file"])
         if seed is None or not any(r.line == key[1] for r in seed.rows):
-            raise BuildError("reference_map.csv names a line the seed does not have",
-                             file=m["file"], line=key[1])
-        if m["indicator"] not in INDICATORS:
-            raise BuildError(f"unknown indicator {m['indicator']!r}", file="reference_map.csv",
-                             line=key[1], field="indicator")
+            raise BuildError(
+                "reference_map.csv names a line the seed does not have", file=m["file"], line=key[1]
+            )
+        if m["indicator"] and m["indicator"] not in INDICATORS:
+            raise BuildError(
+                f"unknown indicator {m['indicator']!r}",
+                file="reference_map.csv",
+                line=key[1],
+                field="indicator",
+            )
+        if not m["indicator"] and not (m["value"] and m["unit"]):
+            raise BuildError(
+                "a figure without an indicator needs its value part and unit",
+                file="reference_map.csv",
+                line=key[1],
+            )
         out.setdefault(key, []).append(
-            RefEntry(m["indicator"], m["organ"], m["entity"], m["value"], m["period"], m["note"])
+            RefEntry(
+                m["indicator"],
+                m["organ"],
+                m["entity"],
+                m["value"],
+                m["period"],
+                m["note"],
+                m["unit"],
+            )
         )
     return out
 
@@ -89,17 +111,22 @@ def reference_figure(
     organ: str = "",
     part_value: str = "",
     part_note: str = "",
+    unit_override: str = "",
 ) -> dict[str, object]:
     """One REFERENCE_FIGURE_COLUMNS row; the value is parsed from ``part_value`` or the cell."""
     text = part_value or raw_value
     value = try_number(text)
-    unit: str | None = unit_text or None
+    unit: str | None = unit_override or unit_text or None
     if indicator:
         if value is None:
-            raise BuildError(f"{indicator}: cannot read a number in {text!r}",
-                             file=seed.name, line=row.line, field="value")
+            raise BuildError(
+                f"{indicator}: cannot read a number in {text!r}",
+                file=seed.name,
+                line=row.line,
+                field="value",
+            )
         try:
-            value = to_canonical(value, indicator, unit_text)
+            value = to_canonical(value, indicator, unit_override or unit_text)
         except ValueError as exc:
             raise BuildError(str(exc), file=seed.name, line=row.line, field="value") from exc
         unit = INDICATORS[indicator].unit
@@ -150,6 +177,7 @@ def build_reference(seeds: dict[str, SeedFile]) -> list[dict[str, object]]:
                         description=row.get("indicator"),
                         raw_value=row.get("value"),
                         unit_text=row.get("unit"),
+                        unit_override=e.unit,
                         period=e.period or row.get("year"),
                         note=f"seed note: {row.get('note')}" if row.get("note") else "",
                         indicator=e.indicator,
@@ -159,3 +187,26 @@ def build_reference(seeds: dict[str, SeedFile]) -> list[dict[str, object]]:
                     )
                 )
     return out
+
+
+def reference_unmapped(fig: dict[str, object]) -> dict[str, object]:
+    """An unmapped.csv row for a reference figure whose cell holds no single number.
+
+    A reference figure is a number (a prior, a comparison value); a cell of free text
+    or of several values without a reference_map.csv split is listed here instead.
+    """
+    locator = str(fig["source_locator"])
+    return {
+        "file": TAG_FILES[str(fig["figure_id"]).split("-")[1]],
+        "line": int(locator.removeprefix("line ")),
+        "part": None,
+        "table": "reference_figures",
+        "hospital_id": None,
+        "original_text": fig["original_text"],
+        "reason": "no single number in the cell (free text, or several values not split in "
+        "reference_map.csv)",
+        "source_sha256": fig["source_sha256"],
+        "source_locator": locator,
+        "cited_url": fig["cited_url"],
+        "cited_locator": fig["cited_locator"],
+    }

@@ -9,7 +9,9 @@ from .godt import GODT_FILE, GODT_URL
 #: other files were compiled by hand from the public pages cited on each of their rows.
 SEED_TITLES: dict[str, str] = {
     "hospital-observations.csv": "Hospital-level indicators compiled from public sources (part 1)",
-    "hospital-observations-2.csv": "Hospital-level indicators compiled from public sources (part 2)",
+    "hospital-observations-2.csv": (
+        "Hospital-level indicators compiled from public sources (part 2)"
+    ),
     "approved-hospitals.csv": "Partial lists of hospitals approved for organ transplantation",
     "official-series.csv": "Official national organ donation and transplant figures by year",
     "domain-figures.csv": "Headline estimates and reference values (part 1)",

@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from collect_support import read_all
+
 from txaudit.collect import Document, Quarantined, Skipped
 
 CORPUS = Path(__file__).parent / "data" / "warc"

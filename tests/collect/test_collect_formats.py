@@ -11,8 +11,15 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
-from collect_support import read_all
-from conftest import BIG5_TEXT, GBK_PAGE, GBK_TEXT, UTF8_PAGE, LocalServer, make_pdf
+from collect_support import (
+    BIG5_TEXT,
+    GBK_PAGE,
+    GBK_TEXT,
+    UTF8_PAGE,
+    LocalServer,
+    make_pdf,
+    read_all,
+)
 
 from txaudit.collect import DeriveOptions, Document, Limits, Quarantined, Skipped, derive
 

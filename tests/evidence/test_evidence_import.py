@@ -208,3 +208,17 @@ def test_init_twice_loads_the_package_once(store_url: str) -> None:
     assert b.ledger_head() == head
     assert len(b.observations()) == 6
     b.close()
+
+
+def test_the_same_source_again_is_a_no_op_but_different_metadata_is_refused(
+        fixture_store: Store, tmp_path: Path) -> None:
+    pkg = tmp_path / "pkg"
+    shutil.copytree(PKG, pkg)
+    report = fixture_store.import_files([pkg / "sources.csv"], actor="ann")
+    assert report.rows == {"sources": 0}
+    rows = (pkg / "sources.csv").read_text().splitlines()
+    rows[1] = rows[1].replace("肝移植中心", "another title")
+    (pkg / "sources.csv").write_text("\n".join(rows) + "\n")
+    with pytest.raises(InputError, match="different metadata") as err:
+        fixture_store.import_files([pkg / "sources.csv"], actor="ann")
+    assert (err.value.line, err.value.field) == (2, "sha256")

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from txaudit.errors import InputError
 from txaudit.forensics import as_series, formula_conformance, run_all
+
+
+def _pairs(years: Iterable[Any], values: Iterable[Any]) -> list[tuple[Any, Any]]:
+    return list(zip(years, values, strict=True))
 
 
 def test_a_short_series_is_skipped_with_its_reason_not_computed() -> None:
@@ -69,7 +78,7 @@ def test_thousands_separators_and_na_are_read() -> None:
 
 def test_a_decreasing_cumulative_series_is_reported_not_crashed() -> None:
     cumulative = [100, 300, 700, 650, 1200, 1900, 2700, 3600]
-    findings = run_all(list(zip(range(2010, 2018), cumulative)), kind="cumulative",
+    findings = run_all(_pairs(range(2010, 2018), cumulative), kind="cumulative",
                        replicates=100)
     by_test = {f.test: f for f in findings}
     assert by_test["cumulative_decreases"].flagged
@@ -95,3 +104,11 @@ def test_a_constant_series_is_skipped_not_divided_by_zero() -> None:
     finding = formula_conformance(as_series([500.0] * 9), replicates=50)
     assert finding.skipped and "do not vary" in finding.skipped
     assert np.isfinite(finding.alpha)
+
+
+@given(st.permutations(list(range(9))))
+def test_row_order_does_not_change_the_series(order: list[int]) -> None:
+    pairs = [(2010 + i, 100 + 37 * i * i) for i in range(9)]
+    shuffled = as_series([pairs[i] for i in order])
+    assert shuffled.years.tolist() == list(range(2010, 2019))
+    assert shuffled.values.tolist() == [float(v) for _, v in pairs]

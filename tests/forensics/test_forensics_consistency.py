@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import stats
 
@@ -15,6 +16,7 @@ from txaudit.forensics import (
     repeated_across_series,
     repeated_values,
     rounding_pattern,
+    run_all,
 )
 from txaudit.forensics.artefacts import coincidence_probability
 
@@ -95,3 +97,23 @@ def test_rounding_pattern_uses_the_binomial_tail() -> None:
     assert finding.flagged
     p10 = stats.binom.sf(5, 7, 0.1)
     assert finding.details["bases"][10]["p"] == pytest.approx(p10)
+
+
+def test_run_all_reads_provincial_rows_against_the_nation_as_parts() -> None:
+    provinces = pd.DataFrame({
+        "figure_id": ["p1", "p2", "p3", "p4"],
+        "series": ["donors:provincial"] * 4,
+        "region": ["Guangdong", "Guangdong", "Hubei", "Hubei"],
+        "year": [2013, 2014, 2013, 2014],
+        "value": [165, 246, 100, 120],
+        "cited_url": ["https://example.org/gd"] * 2 + ["https://example.org/hb"] * 2,
+    })
+    nation = pd.DataFrame({"year": [2013, 2014], "value": [250, 1300],
+                           "series": ["donors:national"] * 2})
+    findings = {f.test: f for f in run_all(provinces, nation)}
+    whole = findings["parts_vs_whole"]
+    assert whole.flagged and list(whole.details["excess_years"]) == [2013]
+    assert [s.series for s in whole.inputs] == [
+        "donors:national", "donors:provincial Guangdong", "donors:provincial Hubei"
+    ]
+    assert whole.inputs[1].figure_ids == ["p1", "p2"]

@@ -61,3 +61,18 @@ def test_kidney_against_liver_gives_ratio_findings_with_both_sources(
     assert ratio.details["panel_pair"] == [["godt:kidney_tx_total"], ["godt:liver_tx_total"]]
     assert ratio.p_value is not None
     assert any(f.test == "ratio_range" for f in findings)
+
+
+def test_every_bundled_china_series_runs_and_cites_its_sources(
+    official_figures: pd.DataFrame, panel: ReferencePanel
+) -> None:
+    """Whatever official China series the bundle holds (GODT rows today, other
+    publishers' series when added), each runs through run_all and cites its figures."""
+    china = official_figures[official_figures["country"] == "China"]
+    keys = ["series", "organ"] + (["region"] if china["region"].notna().any() else [])
+    groups = list(china.groupby(keys, dropna=False))
+    assert len(groups) >= 3
+    for _, rows in groups:
+        for finding in run_all(rows, panel=panel, replicates=100):
+            assert finding.inputs[0].figure_ids
+            assert finding.inputs[0].cited_urls

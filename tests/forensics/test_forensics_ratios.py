@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 import numpy as np
 import pytest
 from scipy import stats
@@ -10,6 +13,10 @@ from txaudit.forensics import ReferencePanel, as_series, ratio_stability
 from txaudit.forensics.ratios import homogeneity
 
 YEARS = list(range(2010, 2019))
+
+
+def _pairs(years: Iterable[Any], values: Iterable[Any]) -> list[tuple[Any, Any]]:
+    return list(zip(years, values, strict=True))
 
 
 def test_homogeneity_statistic_equals_scipy_contingency_chi_square() -> None:
@@ -25,8 +32,8 @@ def test_homogeneity_statistic_equals_scipy_contingency_chi_square() -> None:
 def test_a_ratio_fixed_exactly_is_flagged_as_unusually_stable() -> None:
     donors = np.array([1000.0, 1400, 1900, 2600, 3300, 4100, 5000, 5900, 6900])
     transplants = np.round(2.6 * donors)
-    findings = ratio_stability(as_series(list(zip(YEARS, transplants)), name="tx"),
-                               as_series(list(zip(YEARS, donors)), name="donors"))
+    findings = ratio_stability(as_series(_pairs(YEARS, transplants), name="tx"),
+                               as_series(_pairs(YEARS, donors), name="donors"))
     assert findings[0].flagged
     assert findings[0].effect_size < 0.1
 
@@ -38,8 +45,8 @@ def test_poisson_counts_with_a_constant_rate_ratio_are_rarely_flagged() -> None:
     for _ in range(300):
         donors = rng.poisson(mu).astype(float)
         tx = rng.poisson(2.6 * mu).astype(float)
-        finding = ratio_stability(as_series(list(zip(YEARS, tx))),
-                                  as_series(list(zip(YEARS, donors))))[0]
+        finding = ratio_stability(as_series(_pairs(YEARS, tx)),
+                                  as_series(_pairs(YEARS, donors)))[0]
         flagged += finding.flagged
     assert flagged / 300 <= 0.08  # nominal 5%, exact chi-square null
 
@@ -47,9 +54,9 @@ def test_poisson_counts_with_a_constant_rate_ratio_are_rarely_flagged() -> None:
 def test_ratio_range_uses_the_panel_pair_and_names_years_outside(
     panel: ReferencePanel,
 ) -> None:
-    donors = as_series(list(zip(YEARS, [100.0] * 9)), name="donors")
+    donors = as_series(_pairs(YEARS, [100.0] * 9), name="donors")
     donors.indicator, donors.organ = "deceased_donors", "all"
-    kidney = as_series(list(zip(YEARS, [150.0, 160, 170, 180, 190, 200, 210, 900, 230])),
+    kidney = as_series(_pairs(YEARS, [150.0, 160, 170, 180, 190, 200, 210, 900, 230]),
                        name="kidney")
     kidney.indicator, kidney.organ = "transplants_annual", "kidney"
     findings = ratio_stability(kidney, donors, panel=panel)

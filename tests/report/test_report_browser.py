@@ -28,14 +28,18 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 _PROBE = """<script>
 window.__probe = {errors: [], console: []};
 window.addEventListener('error', function (e) {
-  var t = e.target && e.target !== window ? (e.target.src || e.target.href || e.target.tagName) : '';
+  var el = e.target && e.target !== window ? e.target : null;
+  var t = el ? (el.src || el.href || el.tagName) : '';
   window.__probe.errors.push('error: ' + (e.message || 'failed to load ' + t));
 }, true);
 document.addEventListener('securitypolicyviolation', function (e) {
   window.__probe.errors.push('refused by CSP: ' + e.blockedURI);
 });
 var _ce = console.error;
-console.error = function () { window.__probe.console.push([].join.call(arguments, ' ')); _ce.apply(console, arguments); };
+console.error = function () {
+  window.__probe.console.push([].join.call(arguments, ' '));
+  _ce.apply(console, arguments);
+};
 window.addEventListener('load', function () {
   var charts = [].map.call(document.querySelectorAll('svg.chart'), function (s) {
     var r = s.getBoundingClientRect();

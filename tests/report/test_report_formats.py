@@ -39,9 +39,10 @@ def test_markdown_tables_escape_pipes_and_show_figures_when_written() -> None:
     ev = list(data.evidence)
     ev[0] = dataclasses.replace(ev[0], locator="table 2 | row 3")
     data = dataclasses.replace(data, evidence=tuple(ev))
-    md = render_report(data, "md", figure_paths={"tornado": "fig/tornado.svg"}).content.decode()
+    md = render_report(data, "md", figure_dir="fig/").content.decode()
     assert "table 2 \\| row 3" in md
     assert "![tornado](fig/tornado.svg)" in md
+    assert "![national-all](fig/national-all.svg)" in md
 
 
 def test_json_holds_the_same_content_with_intervals_as_lists() -> None:

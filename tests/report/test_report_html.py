@@ -187,3 +187,14 @@ def test_national_table_shows_intervals_to_three_significant_figures(html: str) 
     assert "48,100–91,200" in text  # 48,123 and 91,234
     assert "10,057" in text  # official figures as published
     assert Interval(1, 2).low == 1
+
+
+def test_inline_styles_are_not_html_escaped(html: str) -> None:
+    """Entities are not decoded inside <style>: an escaped quote would break the CSS."""
+    css = "".join(parse(html).styles)
+    assert '"DejaVu Sans"' in css
+    assert "&#34;" not in css and "&quot;" not in css
+
+
+def test_lists_of_evidence_links_can_wrap_between_links(html: str) -> None:
+    assert "</a><a" not in html

@@ -105,15 +105,24 @@ def export_command(
     typer.echo(f"Exported to {written}")
 
 
-def verify_command(db: str | None = DbOption, as_json: bool = JsonOption) -> None:
+def verify_command(
+    db: str | None = DbOption,
+    as_json: bool = JsonOption,
+    public_key: Path | None = typer.Option(None, "--public-key",
+                                           help="Ed25519 public key (PEM) of the signer."),
+    signature: Path | None = typer.Option(None, "--signature",
+                                          help="Signature file made by `txaudit sign`."),
+) -> None:
     """Re-hash every row and blob and walk the ledger chain; exit 2 naming each problem.
+
+    With --public-key and --signature, also check the signed ledger head.
 
     Example: txaudit verify --db audit.db
     """
     from txaudit.evidence import open_store
 
     with errors_as_exit():
-        report = open_store(resolve_db(db)).verify()
+        report = open_store(resolve_db(db)).verify(signature=signature, public_key=public_key)
     if as_json:
         emit_json(report.to_dict())
     else:
@@ -122,6 +131,45 @@ def verify_command(db: str | None = DbOption, as_json: bool = JsonOption) -> Non
         typer.echo(report.summary(), err=not report.ok)
     if not report.ok:
         raise typer.Exit(2)
+
+
+def keygen_command(
+    path: Path = typer.Argument(..., help="Where to write the private key (PEM); the public "
+                                          "key goes to PATH.pub."),
+) -> None:
+    """Create an Ed25519 key pair for signing ledger heads.
+
+    Example: txaudit keygen ~/.txaudit/signing.pem
+    """
+    from txaudit.evidence.signing import generate_key
+
+    with errors_as_exit():
+        pub = generate_key(path)
+    typer.echo(f"Private key {path} (keep it secret); public key {pub} (publish it).")
+
+
+def sign_command(
+    key: Path = typer.Option(..., "--key", help="Ed25519 private key (PEM)."),
+    out: Path | None = typer.Option(None, "--out", help="Signature file to write "
+                                    "(default: print the JSON)."),
+    db: str | None = DbOption,
+) -> None:
+    """Sign the store's ledger head so others can check a published copy.
+
+    Example: txaudit sign --key signing.pem --out audit.head.sig.json
+    """
+    import json
+
+    from txaudit.evidence import open_store
+    from txaudit.evidence.signing import sign_head
+
+    with errors_as_exit():
+        statement = sign_head(open_store(resolve_db(db)), key)
+    if out is None:
+        emit_json(statement)
+        return
+    out.write_text(json.dumps(statement, indent=2) + "\n", encoding="utf-8")
+    typer.echo(f"Signed ledger head {statement['head']} (event {statement['seq']}) -> {out}")
 
 
 def hospitals_command(
@@ -228,6 +276,8 @@ def register(app: typer.Typer) -> None:
     app.command("import")(import_command)
     app.command("export")(export_command)
     app.command("verify")(verify_command)
+    app.command("keygen")(keygen_command)
+    app.command("sign")(sign_command)
     app.command("hospitals")(hospitals_command)
     app.command("show")(show_command)
     app.command("sources")(sources_command)

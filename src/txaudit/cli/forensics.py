@@ -105,14 +105,15 @@ def register(app: typer.Typer) -> None:
             if isinstance(data, pd.DataFrame) and "date" in data.columns:
                 findings = counter_monitoring(data, name=name, alpha=alpha)
             else:
-                other = other_name = None
+                other = other_name = other_file = None
                 if against:
-                    other, other_name, _ = load_series(against, db, country, notes)
+                    other, other_name, other_file = load_series(against, db, country, notes)
                 panel = bundled_figures()
                 if panel is None:
                     notes.append("bundled GODT panel not found: panel calibrations left out")
                 findings = run_all(
-                    _named(data, file), _named(other, None) if other is not None else None,
+                    _named(data, file, kind),
+                    _named(other, other_file, kind) if other is not None else None,
                     kind=kind, panel=panel, alpha=alpha, replicates=replicates, seed=seed,
                     name=name, against_name=other_name,
                 )
@@ -158,12 +159,14 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"  flagged: {entry}")
 
 
-def _named(data: Any, file: str | None) -> Any:
-    if file is None or not isinstance(data, pd.DataFrame):
-        return data
+def _named(data: Any, file: str | None, kind: str) -> Any:
+    """Check a CSV's rows here, where the file name is known, so errors cite file and line."""
     from txaudit.forensics import as_series
+    from txaudit.forensics.inputs import has_several
 
-    return as_series(data, name=Path(file).stem, file=file)
+    if file is None or not isinstance(data, pd.DataFrame) or has_several(data, "region"):
+        return data
+    return as_series(data, name=Path(file).stem, file=file, kind=kind)
 
 
 def _table(findings: list[Any], title: str) -> None:

@@ -41,6 +41,7 @@ def claim_row(claim: dict[str, Any]) -> dict[str, Any]:
         row.setdefault("hospital_id", row.pop("hospital"))
     if "source" in row:
         row.setdefault("source_sha256", row.pop("source"))
+    row.setdefault("extractor_version", tool_version())
     for key in ("value", "low", "high"):
         if row.get(key) is not None:
             row[key] = str(row[key])
@@ -110,23 +111,16 @@ class StoreSink:
 
 
 def hospital_matcher(store: Any) -> Any:
-    """A hospital-name matcher built from the store's hospitals and aliases, if extract has one.
+    """The extract part's hospital-name matcher over the store's hospitals and aliases.
 
-    The extract part defines how names are matched; collection only hands it the
-    store's tables. Returns None when extract is missing or offers no matcher
+    Returns None when extract is not installed or the store holds no hospitals
     (claims then carry no hospital, and the reviewer assigns one).
     """
-    import importlib
-
     try:
-        module = importlib.import_module("txaudit.extract")
+        from txaudit.extract import HospitalMatcher
     except ImportError:
         return None
-    for name in ("build_matcher", "matcher_from_frames"):
-        builder = getattr(module, name, None)
-        if callable(builder):
-            return builder(store.hospitals(), store.aliases())
-    cls = getattr(module, "HospitalMatcher", None)
-    if cls is not None and hasattr(cls, "from_frames"):
-        return cls.from_frames(store.hospitals(), store.aliases())
-    return None
+    hospitals = store.hospitals()
+    if not len(hospitals):
+        return None
+    return HospitalMatcher(hospitals, store.aliases())

@@ -179,6 +179,28 @@ class Distribution:
         lo, hi = self._cdf_bounds()
         return np.asarray(self.scipy().ppf(lo + q * (hi - lo)), dtype=float)
 
+    def cdf(self, x: np.ndarray | float) -> np.ndarray:
+        """Distribution function of the (truncated) distribution at ``x``."""
+        x = np.asarray(x, dtype=float)
+        if self.kind == "point":
+            return (x >= self.params["value"]).astype(float)
+        lo, hi = self._cdf_bounds()
+        return np.clip((self.scipy().cdf(x) - lo) / (hi - lo), 0.0, 1.0)
+
+    def ppf_above(self, q: np.ndarray, bound: np.ndarray) -> np.ndarray:
+        """Quantiles of the distribution conditioned on being at least ``bound``.
+
+        Where the whole distribution lies below ``bound`` the bound itself is
+        returned (the evidence already exceeds every value the prior allows).
+        """
+        q = np.asarray(q, dtype=float)
+        bound = np.asarray(bound, dtype=float)
+        if self.kind == "point":
+            return np.maximum(self.params["value"], bound)
+        f = self.cdf(bound)
+        out = self.ppf(np.minimum(f + q * (1.0 - f), 1.0))
+        return np.maximum(out, bound)
+
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         """``size`` independent draws (through ``ppf`` of uniforms)."""
         return self.ppf(rng.random(size))

@@ -139,6 +139,7 @@ class Model:
     year_drift_sd: float
     min_peers: int
     hospital_draws_kept: int
+    shrinkage: bool
     organs: tuple[str, ...]
     official_series: tuple[str, ...]
     parameters: tuple[Parameter, ...]
@@ -354,6 +355,7 @@ def parse_model(
         year_drift_sd=_number(settings.get("year_drift_sd", 0.1), f"{origin}: year_drift_sd"),
         min_peers=int(settings.get("min_peers", 3)),
         hospital_draws_kept=int(settings.get("hospital_draws_kept", 2000)),
+        shrinkage=bool(settings.get("shrinkage", True)),
         organs=organs,
         official_series=tuple(settings.get("official_series", [])),
         parameters=parameters,

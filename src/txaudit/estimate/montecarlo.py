@@ -28,7 +28,14 @@ from typing import Any
 import numpy as np
 
 from txaudit.errors import ConfigError
-from txaudit.estimate.plan import Plan, _spread_logs, log_theta, unit_means, virtual_counts
+from txaudit.estimate.plan import (
+    Plan,
+    _spread_logs,
+    log_theta,
+    sample_parameters,
+    unit_means,
+    virtual_counts,
+)
 
 #: draws per seeding block; chunk sizes are rounded up to whole blocks
 BLOCK = 1024
@@ -54,12 +61,6 @@ def blocks(draws: int) -> list[tuple[int, int, int]]:
             enumerate(range(0, draws, BLOCK))]
 
 
-def sample_parameters(plan: Plan, u: np.ndarray) -> np.ndarray:
-    """Map uniforms ``(n, J)`` onto every parameter's distribution."""
-    out = np.empty_like(u)
-    for j, dist in enumerate(plan.dists):
-        out[:, j] = dist.ppf(u[:, j])
-    return out
 
 
 def simulate_block(plan: Plan, seed: int, index: int, start: int, n: int, keep: int) -> BlockResult:

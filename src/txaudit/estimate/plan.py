@@ -177,6 +177,7 @@ def build_plan(model: Model, units: list[Unit], year: int) -> Plan:
                          year)[0] if n_c else np.zeros(0)
     m_central = a + d @ logc + cum_c @ wc
 
+    s2_raw = s2.copy()
     organ_index = np.array([organ_pos[u.organ] for u in units], dtype=np.int64)
     ev_pos = {int(e): i for i, e in enumerate(evidence)}
 
@@ -204,8 +205,28 @@ def build_plan(model: Model, units: list[Unit], year: int) -> Plan:
         if len(peers) < max(2, model.min_peers):
             return max(float(np.var(vals)) if len(peers) > 1 else 0.0,
                        model_imputation_var(model))
-        between = float(np.var(vals, ddof=1)) - float(np.mean(s2[peers]))
+        between = float(np.var(vals, ddof=1)) - float(np.mean(s2_raw[peers]))
         return max(between, _MIN_VAR)
+
+    # Partial pooling: an evidence unit's fused estimate is a measurement of its
+    # log volume; the peer group's spread is the prior. Combining them removes the
+    # upward bias a flat prior gives sums of lognormal draws.
+    if model.shrinkage and len(evidence):
+        pooled = []
+        for e in evidence:
+            u = units[e]
+            peers = peers_of(u, u.organ, u.group)
+            if len(peers) < max(2, model.min_peers):
+                continue
+            tau2 = spread_of(peers)
+            lam = s2[e] / (s2[e] + tau2)
+            pooled.append((int(e), lam, float(np.mean(a[peers])), d[peers].mean(axis=0),
+                           wc[:, peers].mean(axis=1), s2[e] * tau2 / (s2[e] + tau2)))
+        for e, lam, mu_a, mu_d, mu_wc, post in pooled:
+            a[e] = (1 - lam) * a[e] + lam * mu_a
+            d[e] = (1 - lam) * d[e] + lam * mu_d
+            wc[:, e] = (1 - lam) * wc[:, e] + lam * mu_wc
+            s2[e] = post
 
     keep = np.ones(n_u, dtype=bool)
     incomplete: set[str] = set()
@@ -300,6 +321,29 @@ def _spread_logs(
         share = np.where(t == last, frac, 1.0) * ((first <= t) & (t <= last))
         out += share[None, :] * base ** (t - year)
     return -np.log(out)
+
+
+def sample_parameters(plan: Plan, u: np.ndarray) -> np.ndarray:
+    """Map uniforms ``(n, J)`` onto every parameter's distribution.
+
+    Universe counts are conditioned on the listed hospitals: a group cannot hold
+    fewer hospitals doing an organ than are listed as doing it, so each count is
+    drawn from its prior truncated below at ``max_organs(listed / participation)``
+    (participation drawn first, unconditioned).
+    """
+    out = np.empty_like(u)
+    for j, dist in enumerate(plan.dists):
+        out[:, j] = dist.ppf(u[:, j])
+    bounds: dict[int, np.ndarray] = {}
+    for g in plan.virtual:
+        if g.listed <= 0:
+            continue
+        part = out[:, g.part_col]
+        need = np.where(part > 0, g.listed / np.where(part > 0, part, 1.0), 0.0)
+        bounds[g.count_col] = np.maximum(bounds.get(g.count_col, 0.0), need)
+    for col, bound in bounds.items():
+        out[:, col] = plan.dists[col].ppf_above(u[:, col], bound)
+    return out
 
 
 def log_theta(plan: Plan, values: np.ndarray) -> np.ndarray:

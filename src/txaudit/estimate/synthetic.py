@@ -57,6 +57,7 @@ class SyntheticCountry:
     official: pd.DataFrame
     truth: dict[str, float]  # organ -> true national total ("all" included)
     theta: dict[str, float]
+    volumes: dict[tuple[str, str], float]  # (hospital id, organ) -> true volume, all hospitals
 
 
 def draw_theta(model: Model, rng: np.random.Generator) -> dict[str, float]:
@@ -103,49 +104,67 @@ def synthetic_country(
     hosp: list[dict[str, Any]] = []
     truth = {o: 0.0 for o in model.organs}
     counter = 0
+    per_hospital: dict[tuple[str, str], float] = {}
+
+    def volume(cat: str, organ: str) -> float:
+        return (TYPICAL_VOLUME[cat] * _value(model, theta, "organ_mix", organ)
+                * math.exp(VOLUME_LOG_SD * rng.standard_normal()))
+
     for group in model.universe:
         count_p = model.find("universe_count", None, group.name, year)
         if count_p is None:
             continue
-        count = theta[count_p.key]
         cats = [c for c in group.categories if c in TYPICAL_VOLUME] or ["civilian"]
-        # hospitals of the group; each does organ o with probability = participation
-        n_hosp = int(math.floor(count + rng.random()))
-        parts = {}
-        for organ in model.organs:
-            p = model.find("organ_participation", organ, group.name, year)
-            parts[organ] = 0.0 if p is None else theta[p.key]
-        for _ in range(n_hosp):
+        approved = group.name == "approved"
+        part_p = {o: model.find("organ_participation", o, group.name, year) for o in model.organs}
+        parts = {o: (0.0 if p is None else theta[p.key]) for o, p in part_p.items()}
+        median_part = {o: (0.0 if p is None else p.dist.median()) for o, p in part_p.items()}
+        # 1. the listed hospitals: a fixed number, organs at the median participation
+        n_listed = int(round(listed_share * count_p.dist.median()))
+        listed_active = {o: 0 for o in model.organs}
+        for _ in range(n_listed):
             counter += 1
             hid = f"h{counter:05d}"
             cat = cats[int(rng.integers(len(cats)))]
-            organs = [o for o in model.organs if rng.random() < parts[o]]
-            listed = rng.random() < listed_share
-            volumes = {
-                o: TYPICAL_VOLUME[cat] * _value(model, theta, "organ_mix", o)
-                * math.exp(VOLUME_LOG_SD * rng.standard_normal())
-                for o in organs
-            }
-            for o, v in volumes.items():
-                truth[o] += v
-            if not listed:
-                continue
-            approved = group.name == "approved"
+            organs = [o for o in model.organs if rng.random() < median_part[o]]
             hosp.append({
                 "hospital_id": hid, "name_en": f"Hospital {hid}", "name_zh": None,
                 "province": "P", "city": None, "tier": "3A", "military": cat == "military",
                 "category": cat, "approved_organs": ";".join(organs) if approved else None,
                 "approved_year": None, "note": "synthetic",
             })
-            for o, v in volumes.items():
-                obs += _evidence(model, theta, rng, hid, cat, o, v, year, probs)
+            for o in organs:
+                v = volume(cat, o)
+                found = _evidence(model, theta, rng, hid, cat, o, v, year, probs)
+                if not found and not approved:
+                    # an unapproved hospital without evidence for the organ is not
+                    # known to do it: it belongs to the unlisted remainder
+                    continue
+                obs += found
+                truth[o] += v
+                per_hospital[(hid, o)] = v
+                listed_active[o] += 1
+        # 2. the true universe count, conditioned on the listed hospitals (as the engine does)
+        bound = max([listed_active[o] / parts[o] for o in model.organs if parts[o] > 0
+                     and listed_active[o] > 0] + [0.0])
+        count = float(count_p.dist.ppf_above(np.array([rng.random()]), np.array([bound]))[0])
+        theta[count_p.key] = count
+        # 3. unlisted hospitals doing each organ
+        for o in model.organs:
+            extra = max(count * parts[o] - listed_active[o], 0.0)
+            for _ in range(int(math.floor(extra + rng.random()))):
+                cat = cats[int(rng.integers(len(cats)))]
+                counter += 1
+                v = volume(cat, o)
+                truth[o] += v
+                per_hospital[(f"u{counter:05d}", o)] = v
     truth["all"] = sum(truth[o] for o in model.organs)
     for i, rec in enumerate(obs):
         rec["observation_id"] = f"obs-{i:06d}"
     observations = pd.DataFrame(obs, columns=list(OBSERVATION_COLUMNS))
     hospitals = pd.DataFrame(hosp, columns=list(HOSPITAL_COLUMNS))
     official = pd.DataFrame(columns=list(OFFICIAL_FIGURE_COLUMNS))
-    return SyntheticCountry(observations, hospitals, official, truth, theta)
+    return SyntheticCountry(observations, hospitals, official, truth, theta, per_hospital)
 
 
 def _evidence(

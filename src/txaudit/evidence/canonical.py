@@ -17,6 +17,8 @@ from typing import Any
 
 ZERO_HASH = "0" * 64
 
+_encode_str = json.encoder.encode_basestring  # the C encoder json.dumps uses without ASCII
+
 
 def sha256_hex(data: bytes) -> str:
     """Hex sha256 of ``data``."""
@@ -66,8 +68,13 @@ def canon_bool(value: Any) -> str | None:
 
 
 def row_hash(table: str, values: Sequence[str | None]) -> str:
-    """sha256 of a row's canonical content values (already canonical text)."""
-    return sha256_hex(dumps([table, *values]).encode("utf-8"))
+    """sha256 of ``json([table, *values])`` (values already canonical text).
+
+    Built by hand with the json module's own string encoder, which gives byte-for-byte
+    the output of :func:`dumps` for a list of strings and nulls, several times faster.
+    """
+    body = ",".join(["null" if v is None else _encode_str(v) for v in values])
+    return hashlib.sha256(f"[{_encode_str(table)},{body}]".encode()).hexdigest()
 
 
 def event_hash(

@@ -287,6 +287,18 @@ def _duplicate_error(w: Writer, table: str, keys: list[str], lines: list[int], l
     return InputError(f"database refused a row: {exc.__cause__ or exc}", file=label)
 
 
+def _same_source(w: Writer, row: dict[str, Any], seen: dict[str, str]) -> bool:
+    from txaudit.evidence.ledger import content_hasher
+
+    mine = content_hasher("sources")(row)
+    if row["sha256"] in seen:
+        return seen[row["sha256"]] == mine
+    stored = w.conn.exec_driver_sql(
+        "SELECT row_hash FROM sources WHERE sha256 = " + ("?" if w.paramstyle == "qmark"
+                                                         else "%s"), (row["sha256"],)).scalar()
+    return stored == mine
+
+
 def _import_csv(w: Writer, item: _Item, ctx: VAL.Context, known_blobs: set[str]) -> int:
     table, label = item.table, item.label
     check = VAL.CHECKS[table]
@@ -298,6 +310,7 @@ def _import_csv(w: Writer, item: _Item, ctx: VAL.Context, known_blobs: set[str])
                          hint=f"the first line must be the header: {','.join(csv_columns(table))}")
     header = _header(table, first[1], label)
     width = len(header)
+    seen_sources: dict[str, str] = {}
     batch: list[tuple[Any, ...]] = []
     keys: list[str] = []
     lines: list[int] = []
@@ -316,11 +329,20 @@ def _import_csv(w: Writer, item: _Item, ctx: VAL.Context, known_blobs: set[str])
         except InputError as e:
             raise InputError(e.message, file=label, line=line, field=e.field,
                              hint=e.hint) from None
+        if table == "sources" and row["sha256"] in ctx.sources:
+            # content-addressed: the same source again is a no-op, different metadata is not
+            if _same_source(w, row, seen_sources):
+                continue
+            raise InputError(
+                "this source is already recorded with different metadata", file=label,
+                line=line, field="sha256", hint="drop the row or make it match the store")
         if table == "hospitals":
             ctx.hospitals.add(row["hospital_id"])
         elif table == "sources":
             ctx.sources.add(row["sha256"])
         batch.append(w.prepare(table, row))
+        if table == "sources":
+            seen_sources[row["sha256"]] = row["row_hash"]
         keys.append(C.key_text([row[k] for k in spec.key]))
         lines.append(line)
         n += 1

@@ -19,12 +19,14 @@ a different ledger head; publishing or signing the head guards against that.)
 from __future__ import annotations
 
 import json
+import operator
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, select, text, update
+from sqlalchemy import exc as sa_exc
 
 from txaudit.evidence import canonical as C
 from txaudit.evidence.blobs import BlobStore
@@ -49,6 +51,14 @@ def _canon_fn(kind: str) -> Any:
 def content_hasher(table: str) -> Any:
     """A function mapping a row (mapping of column -> stored value) to its row hash."""
     spec = SPECS[table]
+    plain = [c for c in spec.content if spec.kinds[c] != BOOL]
+    if len(plain) == len(spec.content):
+        cols = list(spec.content)
+
+        def _fast(row: Any) -> str:
+            return C.row_hash(table, [None if (v := row[c]) is None else str(v) for c in cols])
+
+        return _fast
     fns = [(c, _canon_fn(spec.kinds[c])) for c in spec.content]
 
     def _hash(row: Any) -> str:
@@ -75,6 +85,8 @@ class Writer:
         self._pos = 0
         self._hashers = {t: content_hasher(t) for t in SPECS}
         self._sql: dict[str, str] = {}
+        self._cols: dict[str, list[str]] = {}
+        self._getters: dict[str, Any] = {}
         self.paramstyle = conn.dialect.paramstyle
 
     def _insert_sql(self, table: str, cols: Sequence[str]) -> str:
@@ -84,9 +96,13 @@ class Writer:
         return f"INSERT INTO {table} ({names}) VALUES ({marks})"
 
     def columns(self, table: str) -> list[str]:
-        spec = SPECS[table]
-        cols = list(dict.fromkeys(spec.content + spec.state))
-        return [*cols, "row_hash", "event_seq", "event_pos"]
+        cols = self._cols.get(table)
+        if cols is None:
+            spec = SPECS[table]
+            cols = [*dict.fromkeys(spec.content + spec.state), "row_hash", "event_seq",
+                    "event_pos"]
+            self._cols[table] = cols
+        return cols
 
     def prepare(self, table: str, row: dict[str, Any]) -> tuple[Any, ...]:
         """Complete ``row`` with hash and bookkeeping; return the tuple to insert."""
@@ -101,7 +117,10 @@ class Writer:
         row["row_hash"] = rh
         row["event_seq"] = self.seq
         row["event_pos"] = self._pos
-        return tuple(row[c] for c in self.columns(table))
+        getter = self._getters.get(table)
+        if getter is None:
+            getter = self._getters[table] = operator.itemgetter(*self.columns(table))
+        return getter(row)  # type: ignore[no-any-return]
 
     def insert(self, table: str, rows: Iterable[dict[str, Any]]) -> int:
         """Insert validated rows (executemany). Returns the number inserted."""
@@ -113,11 +132,24 @@ class Writer:
         return len(params)
 
     def insert_prepared(self, table: str, params: list[tuple[Any, ...]]) -> None:
-        """Insert tuples made by :meth:`prepare`."""
-        if params:
-            sql = self._sql.get(table) or self._insert_sql(table, self.columns(table))
-            self._sql[table] = sql
-            self.conn.exec_driver_sql(sql, params)
+        """Insert tuples made by :meth:`prepare` (PostgreSQL: COPY, several times faster)."""
+        if not params:
+            return
+        if self.conn.dialect.name == "postgresql":
+            import psycopg
+
+            cols = ", ".join(self.columns(table))
+            raw: Any = self.conn.connection.driver_connection
+            try:
+                with raw.cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN") as cp:
+                    for row in params:
+                        cp.write_row(row)
+            except psycopg.errors.IntegrityError as exc:
+                raise sa_exc.IntegrityError(f"COPY {table}", None, exc) from exc
+            return
+        sql = self._sql.get(table) or self._insert_sql(table, self.columns(table))
+        self._sql[table] = sql
+        self.conn.exec_driver_sql(sql, params)
 
     def set_state(self, table: str, key: dict[str, Any], **state: Any) -> None:
         """Change a row's state columns once (supersede, retract, decide)."""
@@ -187,6 +219,8 @@ class VerifyReport:
     blobs: int = 0
     head: str = C.ZERO_HASH
     problems: list[Problem] = field(default_factory=list)
+    #: whether a signature over the ledger head was checked too
+    signed: bool = False
 
     @property
     def ok(self) -> bool:
@@ -195,9 +229,10 @@ class VerifyReport:
     def summary(self) -> str:
         n = sum(self.rows.values())
         state = "OK" if self.ok else f"{len(self.problems)} problem(s)"
+        signed = "; signature checked" if self.signed else ""
         return (
             f"{state}: {self.events} ledger events, {n} rows, {self.blobs} blobs checked; "
-            f"ledger head {self.head}"
+            f"ledger head {self.head}{signed}"
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -207,6 +242,7 @@ class VerifyReport:
             "rows": self.rows,
             "blobs": self.blobs,
             "head": self.head,
+            "signed": self.signed,
             "problems": [p.__dict__ for p in self.problems],
         }
 

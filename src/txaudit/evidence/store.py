@@ -52,7 +52,9 @@ class Store(Queries):
         self.sqlite_path = sqlite_path
 
     def __repr__(self) -> str:
-        return f"Store({self.url!r})"
+        shown = self.url if self.sqlite_path else self.engine.url.render_as_string(
+            hide_password=True)
+        return f"Store({shown!r})"
 
     def close(self) -> None:
         """Release the database connections."""
@@ -94,10 +96,24 @@ class Store(Queries):
         with self._read() as conn:
             return last_event(conn)[1]
 
-    def verify(self) -> VerifyReport:
-        """Re-hash every row and blob and walk the ledger chain; lists each problem."""
+    def verify(self, *, signature: str | Path | None = None,
+               public_key: str | Path | None = None) -> VerifyReport:
+        """Re-hash every row and blob and walk the ledger chain; lists each problem.
+
+        With ``signature`` (a file made by ``txaudit sign``) and ``public_key`` (PEM), also
+        check that the key holder signed this store's history up to the signed event.
+        """
         with self._read() as conn:
-            return verify(conn, self.blobs)
+            report = verify(conn, self.blobs)
+        if (signature is None) != (public_key is None):
+            raise InputError("give both a signature file and a public key",
+                             field="signature" if signature is None else "public_key")
+        if signature is not None and public_key is not None:
+            from txaudit.evidence.signing import check_signature
+
+            report.problems.extend(check_signature(self, Path(signature), Path(public_key)))
+            report.signed = True
+        return report
 
     def content_digest(self) -> str:
         """sha256 over the sorted row hashes of current rows, table by table.

@@ -51,7 +51,7 @@ def text(row: Row, name: str, *, required: bool = False) -> str | None:
     if value is None:
         out = None
     else:
-        out = str(value).strip() or None
+        out = (value if type(value) is str else str(value)).strip() or None
     if required and out is None:
         raise _bad(name, "is required but empty")
     return out
@@ -61,6 +61,10 @@ def integer(row: Row, name: str, *, required: bool = False, lo: int | None = Non
             hi: int | None = None) -> int | None:
     """An integer field (``"2015"``, ``2015`` or ``2015.0``)."""
     raw = row.get(name)
+    if type(raw) is str and raw.isdigit() and raw.isascii():
+        value_fast = int(raw)
+        if (lo is None or value_fast >= lo) and (hi is None or value_fast <= hi):
+            return value_fast
     if isinstance(raw, bool):
         raise _bad(name, f"{raw!r} is not a whole number")
     if isinstance(raw, int):
@@ -112,6 +116,9 @@ def decimal(row: Row, name: str, *, required: bool = False) -> Decimal | None:
 def choice(row: Row, name: str, options: Any, *, required: bool = False,
            default: str | None = None) -> str | None:
     """A value from the vocabulary; suggests the nearest name when unknown."""
+    raw = row.get(name)
+    if type(raw) is str and raw in options:
+        return raw
     s = text(row, name)
     if s is None:
         if default is not None:
@@ -241,12 +248,15 @@ def check_observation(row: Row, ctx: Context) -> dict[str, Any]:
     out["unit"] = _unit(row, ind)
     out["grade"] = choice(row, "grade", V.GRADES, required=True)
     out["source_sha256"] = _sha(row, "source_sha256", ctx.sources)
-    for name_ in ("source_locator", "cited_url", "cited_locator", "original_text", "note"):
-        out[name_] = text(row, name_)
-    out["supersedes"] = text(row, "supersedes")
-    out["reviewer"] = text(row, "reviewer")
-    out["claim_id"] = text(row, "claim_id")
+    get = row.get
+    for name_ in _OBS_FREE:
+        v = get(name_)
+        out[name_] = (v.strip() or None) if type(v) is str else text(row, name_)
     return out
+
+
+_OBS_FREE = ("source_locator", "cited_url", "cited_locator", "original_text", "note",
+             "supersedes", "reviewer", "claim_id")
 
 
 def check_hospital(row: Row, ctx: Context) -> dict[str, Any]:

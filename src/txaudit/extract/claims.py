@@ -104,25 +104,67 @@ def extract_claims(
     if lang not in (None, "zh", "en"):
         raise InputError(f"unknown language {lang!r}", field="lang", hint="use 'zh' or 'en'")
     doc_date = _as_date(document_date)
-    norm = normalise(text)
-    if not _gate(norm, include_hospital_beds):
-        return []
+    if not _raw_gate(text, include_hospital_beds):
+        return []  # the page-level keyword gate: most pages of a general crawl end here
     claims: list[Claim] = []
     last_hospital: str | None = None
-    for sentence in split_sentences(norm):
-        if not _gate(sentence.norm, include_hospital_beds):
+    # "移植中心是...。中心拥有病床120张": a sentence that opens with "the center" /
+    # "本科室" continues the transplant unit the previous sentence spoke of
+    topic: _Topic | None = None
+    for sentence in split_sentences(text):
+        carried: _Topic | None = None
+        raw = sentence.text
+        if _raw_gate(raw, include_hospital_beds):
+            norm = normalise(raw)
+            if lx.TRANSPLANT.search(norm):
+                topic = _Topic(_single_organ(norm))
+            elif topic is not None and lx.ANAPHOR_UNIT.search(norm):
+                carried = topic
+            else:
+                topic = None
+                if not _gate(norm, include_hospital_beds):
+                    continue
+        elif topic is not None and lx.ANAPHOR_UNIT.search(normalise(raw[:24])):
+            norm = normalise(raw)
+            carried = topic
+        else:
+            topic = None
             continue
-        named = matcher.find(text[sentence.start : sentence.end]) if matcher else []
+        found = _sentence_claims(
+            text,
+            Sentence(sentence.start, sentence.end, norm),
+            lang,
+            doc_date,
+            include_hospital_beds,
+            source_sha256,
+            carried,
+        )
+        # fuzzy matching costs a scan over every name: only for sentences with claims
+        named = matcher.find(raw, fuzzy=bool(found)) if matcher else []
         if named:
             last_hospital = named[-1].hospital_id
-        found = _sentence_claims(
-            text, sentence, lang, doc_date, include_hospital_beds, source_sha256
-        )
         for claim in found:
             position = claim.span[0] - sentence.start
             hospital = _hospital_for(named, position, page_hospital_id, last_hospital, claim.text)
             claims.append(_with_hospital(claim, hospital))
     return claims
+
+
+@dataclass(frozen=True)
+class _Topic:
+    organ: str | None
+
+
+def _single_organ(norm: str) -> str | None:
+    organs = {m.lastgroup for m in lx.ORGAN_TERMS.finditer(norm)}
+    return organs.pop() if len(organs) == 1 else None
+
+
+def _raw_gate(text: str, include_hospital_beds: bool) -> bool:
+    """Cheap test on text as given: a transplant or organ term (or a bed, when asked)."""
+    if lx.RAW_GATE.search(text):
+        return True
+    return include_hospital_beds and bool(lx.RAW_BED_GATE.search(text))
 
 
 def _gate(norm: str, include_hospital_beds: bool) -> bool:
@@ -141,28 +183,32 @@ def _sentence_claims(
     doc_date: date | None,
     include_hospital_beds: bool,
     source: str | None,
+    carried: _Topic | None,
 ) -> list[Claim]:
-    masked = mask(sentence.norm)
+    masked = mask(sentence.text)
     mentions = find_mentions(masked)
     if not mentions:
         return []
     context = SentenceContext(
         masked=masked,
         transplant=bool(lx.TRANSPLANT.search(masked))
-        or bool(lx.WAITING.search(masked) and lx.ORGAN_TERMS.search(masked)),
+        or bool(lx.WAITING.search(masked) and lx.ORGAN_TERMS.search(masked))
+        or carried is not None,
+        topic_carried=carried is not None,
+        topic_organ=carried.organ if carried else None,
         include_hospital_beds=include_hospital_beds,
-        full_date=bool(lx.FULL_DATE.search(sentence.norm)),
-        year_range=bool(lx.YEAR_RANGE.search(sentence.norm)),
+        full_date=bool(lx.FULL_DATE.search(sentence.text)),
+        year_range=bool(lx.YEAR_RANGE.search(sentence.text)),
     )
     periods = None
     claims: list[Claim] = []
-    sentence_lang = lang or ("zh" if lx.CJK.search(sentence.norm) else "en")
+    sentence_lang = lang or ("zh" if lx.CJK.search(sentence.text) else "en")
     for mention in mentions:
         reading = read_mention(mention, context)
         if reading is None:
             continue
         if periods is None:
-            periods = read_periods(sentence.norm, doc_date)
+            periods = read_periods(sentence.text, doc_date)
         indicator = INDICATORS[reading.indicator]
         period = period_for(
             periods, mention.start, cumulative=indicator.cumulative, document_date=doc_date

@@ -45,6 +45,8 @@ class SentenceContext:
     include_hospital_beds: bool
     full_date: bool
     year_range: bool
+    topic_carried: bool = False  # the sentence continues a transplant unit's description
+    topic_organ: str | None = None  # organ of the unit the previous sentence spoke of
 
 
 def read_mention(mention: Mention, context: SentenceContext) -> Reading | None:
@@ -71,6 +73,8 @@ def _anchor_category(mention: Mention, context: SentenceContext) -> str | None:
         return None
     if lx.MONEY_BEFORE.search(tail):
         return "money"
+    if not lx.ANCHOR_FOLLOW.match(mention.after):
+        return None  # "takes eight hours": the number counts a noun of its own
     window = context.masked[max(0, mention.start - 60) : mention.start]
     best: tuple[int, str] | None = None
     for match in lx.ANCHOR.finditer(window):
@@ -84,6 +88,8 @@ def _in_transplant_clause(mention: Mention, context: SentenceContext) -> bool:
     """The quantity belongs to a transplant unit, not the hospital or another department."""
     if lx.TRANSPLANT.search(mention.clause):
         return True
+    if context.topic_carried and not lx.WHOLE_HOSPITAL.search(mention.clause):
+        return True  # "中心目前拥有病床120张" after a sentence naming the transplant centre
     if lx.DEPARTMENT.search(mention.clause):
         return False
     return context.transplant
@@ -128,6 +134,8 @@ def _indicator(category: str, mention: Mention, context: SentenceContext) -> str
             return "bed_occupancy"
         return None
     if category == "time":
+        if not context.transplant or lx.OUTPATIENT.search(mention.clause):
+            return None
         if lx.LENGTH_OF_STAY.search(mention.clause):
             return "avg_length_of_stay"
         if lx.WAITING.search(mention.clause):
@@ -196,9 +204,9 @@ def _person_kind(category: str, mention: Mention) -> str:
         ("staff", lx.STAFF_NOUN),
         ("patients", lx.PATIENT_NOUN),
     ):
-        match = pattern.search(head)
-        if match and match.start() < first[0]:
-            first = (match.start(), kind)
+        hit = pattern.search(head)
+        if hit and hit.start() < first[0]:
+            first = (hit.start(), kind)
     return first[1] or "unknown"
 
 
@@ -206,6 +214,8 @@ def _transplant_count(mention: Mention, context: SentenceContext) -> str:
     sentence = context.masked
     if lx.PEAK_DAY.search(sentence) or context.full_date:
         return "transplants_peak_day"
+    if lx.CONCURRENT.search(sentence):
+        return "concurrent_operations"
     if lx.CUMULATIVE.search(sentence) or context.year_range:
         return "transplants_cumulative"
     if lx.ANNUAL.search(sentence) or "#" in sentence or lx.RELATIVE_YEAR.search(sentence):
@@ -255,10 +265,10 @@ def _organs(mention: Mention, context: SentenceContext) -> tuple[str, ...]:
         found = _last_organ(text)
         if found:
             return (found,)
-    match = _ORGAN_SPLIT.search(mention.after)
-    if match and match.lastgroup:
-        return (match.lastgroup,)
-    return ("all",)
+    following = _ORGAN_SPLIT.search(mention.after)
+    if following and following.lastgroup:
+        return (following.lastgroup,)
+    return (context.topic_organ or "all",)
 
 
 def _last_organ(text: str) -> str | None:

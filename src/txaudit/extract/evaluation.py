@@ -73,13 +73,20 @@ def score(records: Iterable[Mapping[str, Any]]) -> dict[str, Score]:
     for record in records:
         result = scores.setdefault(record["lang"], Score())
         options = record.get("options", {})
+        # "context" is the text before the sentence on its page (e.g. the sentence
+        # naming the transplant unit that "the center" refers to); only claims in
+        # the sentence itself count
+        context = record.get("context", "")
+        offset = len(context) + 1 if context else 0
+        text = f"{context}\n{record['text']}" if context else record["text"]
         predicted = [
             c.to_dict()
             for c in extract_claims(
-                record["text"],
+                text,
                 document_date=record.get("document_date"),
                 include_hospital_beds=bool(options.get("include_hospital_beds", False)),
             )
+            if c.span[0] >= offset
         ]
         expected = list(record["claims"])
         for claim in predicted:

@@ -34,8 +34,14 @@ _AFFILIATED_ZH = re.compile(
     rf"第?([{_ORDINAL_ZH}])附属医院|附属第([{_ORDINAL_ZH}])医院|第([{_ORDINAL_ZH}])附院|"
     rf"附([{_ORDINAL_ZH}])院|([{_ORDINAL_ZH}])附院"
 )
+_EN_ABBREVIATIONS = {
+    "univ": "university", "hosp": "hospital", "med": "medical", "centre": "center",
+    "gen": "general", "affil": "affiliated", "pla": "pla",
+}  # fmt: skip
 _EN_STOP = re.compile(r"\b(?:the|of|and|at|in)\b|[^\w\s\u4e00-\u9fff]")
-_ANAPHOR = re.compile(r"我院|本院|该院|该中心|本中心|our hospital|the hospital|our center|our centre")
+_ANAPHOR = re.compile(
+    r"我院|本院|该院|该中心|本中心|our hospital|the hospital|our center|our centre"
+)
 
 
 def normalise_name(name: str) -> str:
@@ -48,6 +54,10 @@ def normalise_name(name: str) -> str:
 
     text = _AFFILIATED_ZH.sub(affiliated, text)
     text = text.replace("people's", "peoples").replace("no.", "no ")
+    text = re.sub(r"(?<=[\u4e00-\u9fff])[市省](?=[\u4e00-\u9fff])", "", text)
+    text = text.replace("中国人民解放军", "解放军")
+    for short, full in _EN_ABBREVIATIONS.items():
+        text = re.sub(rf"\b{short}\b\.?", full, text)
     text = re.sub(r"\bno\s+(\d+)", r"\1", text)
     text = _EN_STOP.sub(" ", text)
     words = [_ORDINAL_EN.get(w, w) for w in text.split()]
@@ -118,8 +128,13 @@ class HospitalMatcher:
         else:
             names[key] = str(hospital_id)
 
-    def find(self, text: str) -> list[HospitalMention]:
-        """Hospitals named in ``text``, in order of position (offsets into ``text``)."""
+    def find(self, text: str, *, fuzzy: bool = True) -> list[HospitalMention]:
+        """Hospitals named in ``text``, in order of position.
+
+        Offsets are into ``text`` where normalisation kept the length and scaled
+        approximately where it did not (附属第一医院 → 附1院); they serve to pick the
+        hospital nearest a claim. ``fuzzy=False`` does only the cheap exact search.
+        """
         norm = normalise_name(text)
         # offsets are only exact when normalisation kept the length; map back coarsely
         scale = len(text) / len(norm) if norm else 1.0
@@ -131,18 +146,15 @@ class HospitalMatcher:
                     found[hid] = HospitalMention(
                         hid, int(match.start() * scale), int(match.end() * scale), 100.0
                     )
-        if not found and _looks_like_hospital(norm):
+        if fuzzy and not found and _looks_like_hospital(norm):
+            english = "hospital" in norm
             for name, hid in self.names.items():
-                if len(name) > len(norm) + 4:
+                if hid in found or len(name) < 5 or (" " in name and not english):
                     continue
-                aligned = fuzz.partial_ratio_alignment(name, norm, score_cutoff=self.threshold)
-                if aligned is not None and hid not in found:
-                    found[hid] = HospitalMention(
-                        hid,
-                        int(aligned.dest_start * scale),
-                        int(aligned.dest_end * scale),
-                        aligned.score,
-                    )
+                hit = _fuzzy(name, norm, self.threshold)
+                if hit is not None:
+                    score, start, end = hit
+                    found[hid] = HospitalMention(hid, int(start * scale), int(end * scale), score)
         return sorted(found.values(), key=lambda m: m.start)
 
     def nearest(self, text: str, position: int) -> str | None:
@@ -159,5 +171,42 @@ def mentions_anaphor(text: str) -> bool:
     return bool(_ANAPHOR.search(normalise(text)))
 
 
+def _fuzzy(name: str, norm: str, threshold: float) -> tuple[float, int, int] | None:
+    """Best fuzzy occurrence of ``name`` in ``norm``: (score, start, end) or None.
+
+    Chinese names: ``partial_ratio`` finds where the name is most alike, then the
+    plain ``ratio`` of windows a few characters wider or narrower scores it, so a
+    dropped or added character (天津市 / 天津) costs little. English names: the
+    ``token_sort_ratio`` of token windows, so word order may differ
+    ("First Affiliated Hospital of X University" / "X University First Affiliated Hospital").
+    """
+    if " " in name:
+        tokens = norm.split()
+        size = len(name.split())
+        best: tuple[float, int, int] | None = None
+        offsets = [m.start() for m in re.finditer(r"\S+", norm)]
+        for n in (size - 1, size, size + 1):
+            if n <= 0:
+                continue
+            for i in range(max(0, len(tokens) - n) + 1):
+                window = " ".join(tokens[i : i + n])
+                score = fuzz.token_sort_ratio(name, window)
+                if score >= threshold and (best is None or score > best[0]):
+                    last = min(i + n, len(tokens)) - 1
+                    best = (score, offsets[i], offsets[last] + len(tokens[last]))
+        return best
+    aligned = fuzz.partial_ratio_alignment(name, norm, score_cutoff=threshold - 15)
+    if aligned is None:
+        return None
+    best = None
+    for start in range(max(0, aligned.dest_start - 2), aligned.dest_start + 3):
+        last = min(len(norm), aligned.dest_end + 2)
+        for end in range(max(start + 1, aligned.dest_end - 2), last + 1):
+            score = fuzz.ratio(name, norm[start:end])
+            if score >= threshold and (best is None or score > best[0]):
+                best = (score, start, end)
+    return best
+
+
 def _looks_like_hospital(norm: str) -> bool:
-    return any(word in norm for word in ("医院", "附", "院", "hospital", "medical", "centre", "center"))
+    return any(word in norm for word in ("院", "hospital", "medical", "center"))

@@ -15,10 +15,19 @@ from txaudit.extract.numbers import ENGLISH_NUMBER_WORDS
 #: a sentence must contain one of these before any number is parsed
 TRANSPLANT = re.compile(r"移植|transplant|graft")
 BED_GATE = re.compile(r"床|beds?\b")
+#: the same gate on text as given (any script, any case): transplant or organ words; a
+#: superset of what the normalised checks accept, so it only ever saves work
+RAW_GATE = re.compile(
+    r"移植|transplant|graft|ｔｒａｎｓｐｌａｎｔ|肾|腎|肝|心脏|心臟|肺|胰|小肠|小腸|供体|供體|"
+    r"kidney|liver|heart|lung|renal|hepatic|cardiac|pancrea|intestin|bowel|islet",
+    re.IGNORECASE,
+)
+RAW_BED_GATE = re.compile(r"床|bed", re.IGNORECASE)
 #: transplants that are not solid organs: masked out before the gate and the matching
 NON_ORGAN_TRANSPLANT = re.compile(
     r"角膜移植|骨髓移植|造血干细胞移植|干细胞移植|毛发移植|头发移植|皮肤移植|脂肪移植|骨移植|植发|"
-    r"corneal? transplant\w*|cornea\w* graft\w*|bone[- ]marrow transplant\w*|stem[- ]cell transplant\w*|"
+    r"corneal? transplant\w*|cornea\w* graft\w*|bone[- ]marrow transplant\w*|"
+    r"stem[- ]cell transplant\w*|"
     r"hair transplant\w*|skin graft\w*|fat graft\w*|bone graft\w*|fecal transplant\w*"
 )
 
@@ -32,7 +41,8 @@ _CN = rf"[{_CN_CHARS}]+(?:[余多来][十百千万亿]+)?"
 _SEVERAL_CN = r"(?:数|几|上)[十百千万]+(?:[余多][万亿])?"
 _EN_WORD = "|".join(ENGLISH_NUMBER_WORDS)
 _EN = (
-    rf"\b(?:(?:a|an)\s+(?:dozen|hundred|thousand|million)|(?:{_EN_WORD}))"
+    rf"\b(?:(?:a|an)\s+(?:dozen|hundred|thousand|million)|a(?=\s+(?:day|week|month|year)\b)|"
+    rf"(?:{_EN_WORD}))"
     rf"(?:[\s-]+(?:and\s+)?(?:{_EN_WORD}))*\b"
 )
 _SEVERAL_EN = (
@@ -72,10 +82,12 @@ EN_UNIT = re.compile(
 EN_HYPHEN_UNIT = re.compile(r"-(?P<unit>beds?|days?|weeks?|months?)\b")
 ZH_UNIT = re.compile(
     r"\s*(?P<unit>例次|例|台次|台|次|张床位|张床|张|床位|床|个多月|个半月|个月|个星期|星期|周|"
-    r"天|日|年|万元|亿元|美元|港元|港币|欧元|元|名|人次|人|位|个手术间|个手术室|间)"
+    r"天|日|年|万元|亿元|美元|港元|港币|欧元|元|名|人次|人|位|个手术间|个手术室|间|个)"
 )
 PERCENT = re.compile(r"\s*(?:%|percent\b|per cent\b)")
-POST_QUALIFIER = re.compile(r"\s*(?P<q>左右|以上|上下|余|多|plus\b|\+|or more\b|or so\b)")
+POST_QUALIFIER = re.compile(
+    r"\s*(?P<q>左右|以上|以内|之内|上下|余|多|plus\b|\+|or more\b|or so\b)"
+)
 
 # --- unit categories ----------------------------------------------------------------
 UNIT_CATEGORY: dict[str, str] = {}
@@ -93,7 +105,7 @@ for _words, _cat in (
     ("patient patients inpatient inpatients recipient recipients", "patients"),
     ("人次", "visits"),
     ("个手术间 个手术室", "rooms"),
-    ("间", "room_count"),
+    ("间 个", "room_count"),
 ):
     for _w in _words.split():
         UNIT_CATEGORY[_w] = _cat
@@ -110,8 +122,15 @@ DAYS_PER_UNIT: dict[str, int] = {
 MONEY_BEFORE = re.compile(r"(?:人民币|rmb|cny|¥|￥)\s*$")
 FOREIGN_MONEY_BEFORE = re.compile(r"(?:us\$|usd|\$|€|eur|hk\$|美元|港币)\s*$")
 #: nouns that give a unit-less number its meaning when they come shortly before it
+#: what may follow a bare number that borrows its meaning from an earlier noun
+ANCHOR_FOLLOW = re.compile(
+    r"\s*(?:$|[,.;:，。；：、)）#]|(?:by|in|of|and|at|for|since|last|this|to|so|as|during|until|"
+    r"including|among|each|per|a|an|the|or)\b)"
+)
 ANCHOR = re.compile(
-    r"(?P<ops>transplants|operations|例数|台数|手术量|移植量|transplant (?:volume|number|count))"
+    r"(?P<ops>transplants|transplant(?![\s-]+(?:wards?|cent|surgeons?|staff|teams?|department|"
+    r"units?|beds?|icu|patients?|recipients?))|operations|例数|台数|手术量|移植量|"
+    r"transplant (?:volume|number|count))"
     r"|(?P<beds>beds|床位数?)|(?P<staff>staff|personnel|人员)|(?P<surgeons>surgeons|医师)"
 )
 
@@ -142,15 +161,17 @@ DEPARTMENT = re.compile(
     r"hospital|icu|ccu|clinic"
 )
 WHOLE_HOSPITAL = re.compile(
-    r"全院|医院|我院|本院|该院|编制床位|实际开放|the hospital|our hospital|hospital's|"
+    r"全院|医院|我院|本院|该院|the hospital|our hospital|hospital's|"
     r"hospital-wide|whole hospital"
 )
 
 PEAK_DAY = re.compile(
-    r"一天|一日|单日|当天|同一天|一夜|一个晚上|一晚|晚上|同时|24小时|一昼夜|"
+    r"一天|一日|单日|当天|同一天|一夜|一个晚上|一晚|晚上|24小时|一昼夜|"
     r"in (?:a|one) (?:single )?day|in a single day|a day\b|per day|one night|single night|"
-    r"overnight|simultaneous|within 24 hours|same day|\balone\b"
+    r"overnight|within 24 hours|same day|\balone\b"
 )
+#: operations run at the same time: a capacity feat (vocabulary: concurrent_operations)
+CONCURRENT = re.compile(r"同时|at the same time|simultaneous\w*|concurrent\w*|in parallel")
 CUMULATIVE = re.compile(
     r"累计|至今|迄今|以来|年来|截至|截止|总数|总计|共计|先后|目前|"
     r"\bsince\b|to date|so far|in total|a total of|cumulative|altogether|as of|"
@@ -169,7 +190,7 @@ PERFORM = re.compile(r"实施|完成|开展|进行|做|perform\w*|carried out|do
 OCCUPANCY = re.compile(r"使用率|占用率|利用率|周转率|occupancy|utili[sz]ation|usage|full")
 WAITING = re.compile(
     r"等待|等候|等到|找到|获得|匹配|配型|供体|肾源|肝源|供肝|供肾|"
-    r"\bwait\w*|get a|obtain|find|match\w*"
+    r"\bwait\w*|get a|obtain|find|match\w*|receiv\w*"
 )
 LENGTH_OF_STAY = re.compile(
     r"住院日|住院天数|住院时间|平均住院|住院周期|length of stay|hospital stay|stays? in hospital"
@@ -211,25 +232,34 @@ PHONE = re.compile(
     r"(?:电话|传真|热线|tel|phone|fax|call|hotline)[^\d+]{0,12}(?P<p>\+?[\d][\d\s()+-]{5,}\d)|"
     r"\(?\b0\d{2,3}\)?[-\s]\d{3,4}[-\s]?\d{4}\b|\b1[3-9]\d{9}\b|\+\d{1,3}[\s-]\d[\d\s-]{6,}\d"
 )
-ADDRESS = re.compile(r"邮编\s*\d{6}|\d+号|\b\d{6}\b|第[\d一二三四五六七八九十]+|\d+(?:st|nd|rd|th)\b|no\.\s*\d+")
-FOUNDING = re.compile(r"成立|建院|始建|创建|建于|创办|组建|founded|established|establishment|opened|built")
+ADDRESS = re.compile(
+    r"邮编\s*\d{6}|\d+号|\b\d{6}\b|第[\d一二三四五六七八九十]+|\d+(?:st|nd|rd|th)\b|no\.\s*\d+"
+)
+FOUNDING = re.compile(
+    r"成立|建院|始建|创建|建于|创办|组建|founded|established|establishment|opened|built"
+)
 
 # --- periods --------------------------------------------------------------------------
 SINCE_ZH = re.compile(
     rf"(?:自|从)?(?P<y>(?:19|20)\d{{2}}|{_CN_YEAR})\s*年(?:[^，,。；]{{0,16}}?)?(?:以来|至今|起)"
 )
-SINCE_EN = re.compile(r"\bsince\s+(?:(?:its|the)\s+\w+\s+in\s+)?(?:early\s+|late\s+)?(?P<y>(?:19|20)\d{2})")
+SINCE_EN = re.compile(
+    r"\bsince\s+(?:(?:its|the)\s+\w+\s+in\s+)?(?:early\s+|late\s+)?(?P<y>(?:19|20)\d{2})"
+)
 YEAR_RANGE = re.compile(
-    rf"(?P<a>(?:19|20)\d{{2}})\s*年?\s*(?:至|到|-|~|to)\s*(?P<b>(?:19|20)\d{{2}})\s*年?|"
+    r"(?P<a>(?:19|20)\d{2})\s*年?\s*(?:至|到|-|~|to)\s*(?P<b>(?:19|20)\d{2})\s*年?|"
     r"from\s+(?P<a2>(?:19|20)\d{2})\s+(?:to|until|through)\s+(?P<b2>(?:19|20)\d{2})"
 )
 AS_OF = re.compile(
     rf"(?:截至|截止|到)(?:到)?\s*(?P<y>(?:19|20)\d{{2}})\s*年(?:(?P<m>\d{{1,2}})月|(?P<end>底|末))?|"
     rf"(?:by the end of|as of|as at|by)\s+(?:(?P<mn>{_MONTH})\s+)?(?P<y2>(?:19|20)\d{{2}})"
 )
-TO_DATE = re.compile(r"至今|迄今|目前|截至目前|截止目前|to date|so far|until now|thus far|up to now")
+TO_DATE = re.compile(
+    r"至今|迄今|目前|截至目前|截止目前|to date|so far|until now|thus far|up to now"
+)
 RELATIVE_YEAR = re.compile(
-    r"(?P<before_last>前年|the year before last)|(?P<last>去年|last year|the previous year|past year)"
+    r"(?P<before_last>前年|the year before last)"
+    r"|(?P<last>去年|last year|the previous year|past year)"
     r"|(?P<this>今年|this year)"
 )
 THIS_YEAR_SINCE = re.compile(r"今年以来|this year so far|so far this year")
@@ -239,5 +269,10 @@ MONTH_NUMBER = {
     "oct": 10, "nov": 11, "dec": 12,
 }  # fmt: skip
 
+#: a sentence that continues the previous one's subject: "The center has ...", "本科室..."
+ANAPHOR_UNIT = re.compile(
+    r"^(?:the\s+|its\s+|our\s+|this\s+)?(?:center|centre|department|dept|unit|ward|team|division)\b|"
+    r"^(?:本|该|我)?(?:中心|科室|本科|科|病区|病房|团队)"
+)
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LATIN = re.compile(r"[a-z]")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from txaudit.errors import InputError
 from txaudit.extract import lexicon as lx
@@ -17,6 +18,7 @@ from txaudit.extract.numbers import ParsedNumber, parse_number
 
 _PRE_QUALIFIER = re.compile(
     r"(?P<q>more than|greater than|over|above|exceed(?:s|ed|ing)?|in excess of|upwards of|"
+    r"(?:sur)?pass(?:ed|es)|topped|突破|within|以内|"
     r"nearly|almost|close to|approximately|approx\.?|about|around|roughly|some|circa|"
     r"at least|no fewer than|no less than|not less than|less than|fewer than|under|below|"
     r"超过|超出|多于|逾|超|将近|接近|(?<![最附])近|大约|大概|约|至少|不少于|不低于|不到|不足|"
@@ -27,7 +29,10 @@ _QUALIFIER_OF: dict[str, str] = {
     "more than": "more_than", "greater than": "more_than", "over": "more_than",
     "above": "more_than", "exceed": "more_than", "exceeds": "more_than",
     "exceeded": "more_than", "exceeding": "more_than", "in excess of": "more_than",
-    "upwards of": "more_than", "nearly": "nearly", "almost": "nearly", "close to": "nearly",
+    "upwards of": "more_than", "passed": "more_than", "passes": "more_than",
+    "surpassed": "more_than", "surpasses": "more_than", "topped": "more_than",
+    "突破": "more_than", "within": "less_than", "nearly": "nearly", "almost": "nearly",
+    "close to": "nearly",
     "approximately": "approx", "approx": "approx", "approx.": "approx", "about": "approx",
     "around": "approx", "roughly": "approx", "some": "approx", "circa": "approx", "~": "approx",
     "at least": "at_least", "no fewer than": "at_least", "no less than": "at_least",
@@ -40,6 +45,21 @@ _QUALIFIER_OF: dict[str, str] = {
     "≥": "at_least", ">": "more_than", "<=": "less_than", "≤": "less_than", "<": "less_than",
 }  # fmt: skip
 _MASK_CHAR = "#"
+# one pass over the sentence: the masking patterns joined (their group names dropped)
+_MASKED = re.compile(
+    "|".join(
+        "(?:" + re.sub(r"\(\?P<\w+>", "(?:", pattern.pattern) + ")"
+        for pattern in (
+            lx.NON_ORGAN_TRANSPLANT,
+            lx.FULL_DATE,
+            lx.MONTH_YEAR,
+            lx.YEAR_ZH,
+            lx.YEAR_EN,
+            lx.PHONE,
+            lx.ADDRESS,
+        )
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -63,19 +83,7 @@ def mask(sentence: str) -> str:
     Non-organ transplants (cornea, bone marrow, hair) are blanked as well, so that
     neither the keyword checks nor the unit matcher see them.
     """
-    chars = list(sentence)
-    for pattern in (
-        lx.NON_ORGAN_TRANSPLANT,
-        lx.FULL_DATE,
-        lx.MONTH_YEAR,
-        lx.YEAR_ZH,
-        lx.YEAR_EN,
-        lx.PHONE,
-        lx.ADDRESS,
-    ):
-        for match in pattern.finditer(sentence):
-            chars[match.start() : match.end()] = _MASK_CHAR * (match.end() - match.start())
-    return "".join(chars)
+    return _MASKED.sub(lambda m: _MASK_CHAR * (m.end() - m.start()), sentence)
 
 
 def find_mentions(masked: str) -> list[Mention]:
@@ -99,7 +107,8 @@ def find_mentions(masked: str) -> list[Mention]:
         unit, category, modifiers, end = _unit(masked, end)
         if unit is not None:
             late = lx.POST_QUALIFIER.match(masked, end)
-            if late and late.group("q") in ("左右", "以上", "上下", "余", "or more", "or so"):
+            if late and late.group("q") in ("左右", "以上", "以内", "之内", "上下", "余", "or more",
+                                           "or so"):
                 post_text, end = post_text or late.group("q"), late.end()
         if category is None and percent:
             category = "percent"
@@ -114,6 +123,7 @@ def find_mentions(masked: str) -> list[Mention]:
             )
         span_start = pre.start() if pre else start
         raw.append((span_start, start, end, number, unit, category, modifiers))
+    raw = _share_units(masked, raw)
     mentions: list[Mention] = []
     for i, (span_start, start, end, number, unit, category, modifiers) in enumerate(raw):
         clause_start = max(b for b in breaks if b <= start)
@@ -137,6 +147,26 @@ def find_mentions(masked: str) -> list[Mention]:
     return mentions
 
 
+_ELIDED = re.compile(
+    r"^[\s-]+(?P<organ>kidney|renal|liver|heart|lung|pancreas|intestinal)\s*(?:,|and|or|&)\s*$"
+)
+
+
+def _share_units(masked: str, raw: list[Any]) -> list[Any]:
+    """"306 kidney and 142 liver transplants": the first number borrows the second's unit."""
+    shared = list(raw)
+    for i in range(len(raw) - 1, -1, -1):
+        span_start, start, end, number, unit, category, modifiers = shared[i]
+        if unit is not None or i + 1 >= len(shared):
+            continue
+        following = shared[i + 1]
+        gap = _ELIDED.match(masked[end : following[1]])
+        if gap and following[4] is not None:
+            shared[i] = (span_start, start, end, number, following[4], following[5],
+                         gap.group("organ"))  # fmt: skip
+    return shared
+
+
 def _percent(masked: str, end: int) -> tuple[int, bool]:
     if masked[:end].endswith("%"):
         return end, True
@@ -154,10 +184,11 @@ def _unit(masked: str, end: int) -> tuple[str | None, str | None, str, int]:
     en = lx.EN_HYPHEN_UNIT.match(masked, end) or lx.EN_UNIT.match(masked, end)
     if en:
         unit = re.sub(r"[\s-]+", " ", en.group("unit"))
-        if unit.startswith("operating") or unit.startswith("theat"):
+        category: str | None = None
+        if unit.startswith(("operating", "theat")):
             category = "rooms"
         else:
-            category = lx.UNIT_CATEGORY.get(unit, lx.UNIT_CATEGORY.get(unit.rstrip("s")))
+            category = lx.UNIT_CATEGORY.get(unit) or lx.UNIT_CATEGORY.get(unit.rstrip("s"))
         mods = en.groupdict().get("mods") or ""
         return unit, category, mods.strip(" -"), en.end()
     return None, None, "", end

@@ -74,6 +74,10 @@ _PREFIX_QUALIFIERS: tuple[tuple[str, str], ...] = (
     ("in excess of", "more_than"),
     ("upwards of", "more_than"),
     ("in excess", "more_than"),
+    ("surpassed", "more_than"),
+    ("passed", "more_than"),
+    ("topped", "more_than"),
+    ("突破", "more_than"),
     ("over", "more_than"),
     ("above", "more_than"),
     ("exceeding", "more_than"),
@@ -97,6 +101,7 @@ _PREFIX_QUALIFIERS: tuple[tuple[str, str], ...] = (
     ("less than", "less_than"),
     ("fewer than", "less_than"),
     ("under", "less_than"),
+    ("within", "less_than"),
     ("below", "less_than"),
     ("超过", "more_than"),
     ("超出", "more_than"),
@@ -125,6 +130,8 @@ _PREFIX_QUALIFIERS: tuple[tuple[str, str], ...] = (
 )
 _SUFFIX_QUALIFIERS: tuple[tuple[str, str], ...] = (
     ("以上", "at_least"),
+    ("以内", "less_than"),
+    ("之内", "less_than"),
     ("左右", "approx"),
     ("上下", "approx"),
     ("余", "more_than"),
@@ -135,6 +142,17 @@ _SUFFIX_QUALIFIERS: tuple[tuple[str, str], ...] = (
     ("+", "more_than"),
     ("or more", "at_least"),
     ("or so", "approx"),
+)
+_PREFIX_OF = dict(_PREFIX_QUALIFIERS)
+# one pattern, longest words first ("大约" before "约"); an English word must end at a
+# word boundary ("over", not "overall")
+_PREFIX_RE = re.compile(
+    "^("
+    + "|".join(
+        re.escape(word) + ("(?![a-z])" if word[-1].isascii() and word[-1].isalpha() else "")
+        for word in sorted(_PREFIX_OF, key=len, reverse=True)
+    )
+    + r")\s*"
 )
 # "数" and "几" mean "several"; "成" and "上" here mean "reaching".
 _SEVERAL = re.compile(r"^(?:数|几|several|a few)\s*(十|百|千|万|hundred|thousand|million)$")
@@ -190,26 +208,25 @@ def parse_number(text: str) -> ParsedNumber:
     qualifier = "exact"
     percent = False
     body = norm
-    for word, qual in _PREFIX_QUALIFIERS:
-        rest = body[len(word) :]
-        if body.startswith(word) and not (word[-1].isascii() and rest[:1].isascii() and rest[:1].isalpha()):
-            qualifier = qual
-            body = body[len(word) :].strip()
-            break
+    prefix = _PREFIX_RE.match(body)
+    if prefix:
+        qualifier = _PREFIX_OF[prefix.group(1)]
+        body = body[prefix.end() :]
     if body.startswith("百分之"):
         percent = True
         body = body[3:]
-    if body.endswith("%") or body.endswith(" percent") or body.endswith("percent"):
-        percent = True
-        body = re.sub(r"\s*(?:%|percent)", "", body)
-    for word, qual in _SUFFIX_QUALIFIERS:
-        if body.endswith(word) and len(body) > len(word):
-            stripped = body[: -len(word)].strip()
-            if word == "多" and stripped.endswith("很"):
-                continue
-            qualifier = qual if qualifier == "exact" else qualifier
-            body = stripped
-            break
+    for _ in range(2):  # "120%以上" and "130 percent or more": either order
+        if body.endswith(("%", "percent")):
+            percent = True
+            body = re.sub(r"\s*(?:%|percent)", "", body)
+        for word, qual in _SUFFIX_QUALIFIERS:
+            if body.endswith(word) and len(body) > len(word):
+                stripped = body[: -len(word)].strip()
+                if word == "多" and stripped.endswith("很"):
+                    continue
+                qualifier = qual if qualifier == "exact" else qualifier
+                body = stripped
+                break
     # 十余万 / 二十多万: the qualifier sits before the big unit
     inner = re.fullmatch(r"(.+?)[余多来](万|亿|千|百)", body)
     if inner:
@@ -366,6 +383,8 @@ def _parse_english(text: str) -> Decimal | None:
     words = [w for w in re.split(r"[\s-]+", text.strip()) if w and w != "and"]
     if not words:
         return None
+    if words in (["a"], ["an"]):  # "a week", "an hour"
+        return Decimal(1)
     total = 0
     current = 0
     seen = False

@@ -9,11 +9,18 @@ than guessed.
 from __future__ import annotations
 
 import calendar
+import re
 from dataclasses import dataclass
 from datetime import date
 
 from txaudit.extract import lexicon as lx
 from txaudit.extract.numbers import parse_number
+
+
+#: a sentence without any of these holds no period expression at all
+_ANY_PERIOD = re.compile(
+    r"(?:19|20)\d{2}|年|year|至今|迄今|目前|to date|so far|until now|thus far|up to now"
+)
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,8 @@ def _end_of(year: int, month: int | None) -> str:
 
 def read_periods(sentence: str, document_date: date | None) -> SentencePeriods:
     """Collect years, since-years, as-of dates and relative years in ``sentence``."""
+    if not _ANY_PERIOD.search(sentence):
+        return SentencePeriods(years=(), since=None, as_of=None, to_date=False, founding=None)
     consumed: set[int] = set()
     since: int | None = None
     as_of: str | None = None
@@ -91,8 +100,10 @@ def read_periods(sentence: str, document_date: date | None) -> SentencePeriods:
                 continue
             if match.start() in consumed or any(abs(match.start() - c) < 3 for c in consumed):
                 continue
-            window = sentence[max(0, match.start() - 12) : match.end() + 4]
-            if lx.FOUNDING.search(window):
+            # "founded in 1999" / "1958年建院": the founding word sits in the same clause
+            before = re.split(r"[，,；;。]", sentence[max(0, match.start() - 20) : match.start()])[-1]
+            after = re.split(r"[，,；;。]", sentence[match.end() : match.end() + 4])[0]
+            if lx.FOUNDING.search(before + " " + after):
                 founding = founding or year
                 continue
             years.append((match.start(), year))
@@ -115,8 +126,6 @@ def read_periods(sentence: str, document_date: date | None) -> SentencePeriods:
 
 
 def _four_digits(text: str) -> str:
-    import re
-
     found = re.search(r"(?:19|20)\d{2}", text)
     if found:
         return found.group()

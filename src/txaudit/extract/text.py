@@ -70,25 +70,26 @@ def normalise(text: str) -> str:
 
 @dataclass(frozen=True)
 class Sentence:
-    """One sentence: its offsets in the original text and its normalised form."""
+    """One sentence: its offsets and its text as given (raw or normalised)."""
 
     start: int
     end: int
-    norm: str
+    text: str
 
 
 # Chinese sentence ends (after normalisation full-width ！？；become ASCII), English
 # ends followed by space, and line breaks (hospital pages put one claim per line).
-_SENTENCE_END = re.compile(r"[。！？；!?;]+|\.(?=\s|$)|\n\s*\n|\n")
+_SENTENCE_END = re.compile(r"[。！？；!?;]+|[.．](?=\s|$)|\n\s*\n|\n")
 # "No. 1 Hospital", "approx. 300", "Dr. Li": a full stop here does not end a sentence
 _ABBREVIATION = re.compile(
     r"(?:\b(?:no|nos|dr|prof|mr|mrs|ms|st|approx|ca|vs|etc|e\.g|i\.e|inc|co|fig|jan|feb|mar|apr|"
-    r"jun|jul|aug|sep|sept|oct|nov|dec)|\b[a-z])$"
+    r"jun|jul|aug|sep|sept|oct|nov|dec)|\b[a-z])$",
+    re.IGNORECASE,
 )
 
 
 def split_sentences(norm: str) -> Iterator[Sentence]:
-    """Yield the sentences of an already normalised text, with offsets.
+    """Yield the sentences of a text (raw or normalised), with offsets.
 
     Chinese ends a sentence at 。！？； and English at ``.``/``!``/``?``/``;``
     followed by a space, except after a known abbreviation (``No.``, ``Dr.``).
@@ -97,7 +98,8 @@ def split_sentences(norm: str) -> Iterator[Sentence]:
     start = 0
     for match in _SENTENCE_END.finditer(norm):
         end = match.end()
-        if match.group().startswith(".") and _ABBREVIATION.search(norm, max(0, start), match.start()):
+        abbreviation = _ABBREVIATION.search(norm, max(0, start), match.start())
+        if match.group().startswith(".") and abbreviation:
             continue
         yield from _trimmed(norm, start, end)
         start = end

@@ -19,7 +19,7 @@ from txaudit.forensics.counters import as_snapshots, counter_monitoring
 from txaudit.forensics.digits import benford, terminal_digits
 from txaudit.forensics.finding import Finding, SourceRef
 from txaudit.forensics.fits import FORMS, FitResult, fit_all, fit_exponential, fit_linear_form
-from txaudit.forensics.inputs import SeriesData, as_series
+from txaudit.forensics.inputs import SeriesData, as_series, split_parts
 from txaudit.forensics.panel import DEFAULT_PANEL_SERIES, PANEL_SERIES_FOR, ReferencePanel
 from txaudit.forensics.panel_check import PanelCheck, panel_false_alarms
 from txaudit.forensics.ratios import ratio_stability
@@ -55,5 +55,6 @@ __all__ = [
     "rounding_pattern",
     "run_all",
     "simulate_counts",
+    "split_parts",
     "terminal_digits",
 ]

@@ -1,12 +1,19 @@
 """Formula conformance: does a series fit a simple formula more closely than real counts do?
 
-Statistic: the centred ``1 - R^2 = SSR / SST`` of the least-squares fit of the tested
-form (by default the one-parameter quadratic ``y = a t^2``, ``t = 1`` in the first
-year) to the annual values, or to the cumulative values for the cumulative variant.
-It is scale-free, so series of different sizes and real national series can be
-compared directly, and it is the quantity Robertson, Hinde & Lavee (2019) compared
-with other countries. Small values mean a close fit; every p-value below is a lower
-tail: the chance of a fit at least this close.
+Statistic: ``1 - R^2 = SSR / D`` of the least-squares fit of the tested form (by default
+the one-parameter quadratic ``y = a t^2``, ``t = 1`` in the first year) to the annual
+values, or to the cumulative values for the cumulative variant. ``D`` is ``sum y^2`` for
+a form without intercept (the uncentred R^2 that statsmodels and spreadsheet trend lines
+report for such a model) and ``sum (y - mean y)^2`` otherwise. It is scale-free, so
+series of different sizes and real national series can be compared directly, and it is
+the quantity Robertson, Hinde & Lavee (2019) compared with other countries.
+
+Why not the centred R^2 for ``a t^2``: when a formula misses the shape (SSR larger than
+the centred sum of squares), extra noise inflates the centred denominator faster than
+SSR, so a *noisier* series would look like a *closer* fit and the bootstrap would flag
+it. With the definitions above ``SSR <= D`` always, and adding noise can only raise
+``1 - R^2``. Small values mean a close fit; every p-value below is a lower tail: the
+chance of a fit at least this close.
 
 Three calibrations:
 
@@ -202,17 +209,30 @@ def formula_conformance(
         comparison = f"more closely than {closer:.0f}% of real national series of the same length"
     else:
         comparison = "compared with simulated counts only"
-    verdict = (
-        f"The {values_word} fit {label} {comparison} "
-        f"(1 - R^2 = {observed:.2g}; p = {p_value:.3g}); "
-        + ("unusually close at the chosen level." if flagged else "not unusually close.")
-    )
+    stats_text = f"1 - R^2 = {observed:.2g}; p = {p_value:.3g}"
+    if flagged:
+        verdict = (
+            f"The {values_word} fit {label} {comparison}, and more closely than counts "
+            f"with realistic noise around a smooth trend would ({stats_text}): unusually "
+            "close at the chosen level."
+        )
+    elif panel_p is not None and panel_p <= alpha:
+        verdict = (
+            f"The {values_word} fit {label} {comparison}, but no more closely than counts "
+            f"with realistic noise around their own smooth trend would ({stats_text}): not "
+            "unusually close at the chosen level."
+        )
+    else:
+        verdict = f"The {values_word} fit {label} {comparison} ({stats_text}): not unusually close."
     fits_dict = {k: v.to_dict() for k, v in fits.items()}
     tested: FitResult = fits[form]
+    centring = (
+        "centred" if 0 in LINEAR_FORMS[form][1] else "uncentred, as for any form without intercept"
+    )
     explanation = (
         f"Least-squares fit of {LINEAR_FORMS[form][0]} to the {values_word}, t = 1 in "
-        f"{int(series.years[0])}. The statistic is the centred 1 - R^2 (share of the "
-        "variation the formula leaves unexplained). p-values are lower tails: the chance "
+        f"{int(series.years[0])}. The statistic is 1 - R^2 (share of the sum of squares "
+        f"the formula leaves unexplained; {centring}). p-values are lower tails: the chance "
         f"of a fit at least this close under Poisson noise ({_fmt(p_values['poisson'])}), "
         f"negative-binomial noise with panel dispersion ({_fmt(p_values['negative_binomial'])}) "
         f"around a smooth quadratic trend ({replicates} replicates each), and among real "

@@ -6,10 +6,13 @@ by default, so the first reported year is year 1 of the programme. With ``t0 = 0
 one-parameter quadratic ``y = a t^2`` would predict zero for the first reported year,
 which any non-zero first value contradicts by construction.
 
-Goodness of fit: ``R^2 = 1 - SSR/SST`` with ``SST = sum (y - mean y)^2`` (centred) for
-every form, including the forms without an intercept, so that ``1 - R^2`` compares
-forms on one scale; ``r_squared_uncentered = 1 - SSR / sum y^2`` is also given because
-spreadsheets and statsmodels report it for models without a constant. The information
+Goodness of fit follows statsmodels (and spreadsheet trend lines): for forms with an
+intercept ``R^2 = 1 - SSR / sum (y - mean y)^2`` (centred); for the form without one,
+``y = a t^2``, ``R^2 = 1 - SSR / sum y^2`` (uncentred), since a model that cannot shift
+its level is judged against zero, not against the mean. Both are given
+(``r_squared_centred`` is always the centred one). With either definition ``SSR`` is at
+most the denominator, so ``1 - R^2`` lies in [0, 1] and grows when noise is added; the
+calibrated test relies on that (see ``conformance``). The information
 criteria use the Gaussian log-likelihood ``llf = -n/2 (log(2 pi) + log(SSR/n) + 1)``,
 ``AIC = -2 llf + 2k`` and ``BIC = -2 llf + k log n`` with ``k`` the number of
 coefficients (statsmodels' convention, which leaves out the variance).
@@ -45,7 +48,7 @@ class FitResult:
     n: int
     k: int
     r_squared: float
-    r_squared_uncentered: float
+    r_squared_centred: float
     one_minus_r2: float
     residual_sd: float
     aic: float
@@ -62,7 +65,7 @@ class FitResult:
             "n": self.n,
             "k": self.k,
             "r_squared": self.r_squared,
-            "r_squared_uncentered": self.r_squared_uncentered,
+            "r_squared_centred": self.r_squared_centred,
             "one_minus_r2": self.one_minus_r2,
             "residual_sd": self.residual_sd,
             "aic": self.aic,
@@ -85,15 +88,22 @@ def design(form: str, t: np.ndarray) -> np.ndarray:
 
 
 def _summary(
-    form: str, formula: str, coef: dict[str, float], y: np.ndarray, fitted: np.ndarray, k: int
+    form: str,
+    formula: str,
+    coef: dict[str, float],
+    y: np.ndarray,
+    fitted: np.ndarray,
+    k: int,
+    intercept: bool = True,
 ) -> FitResult:
     n = y.size
     resid = y - fitted
     ssr = float(resid @ resid)
     sst = float(((y - y.mean()) ** 2).sum())
     ss0 = float(y @ y)
-    r2 = 1.0 - ssr / sst if sst > 0 else float("nan")
-    r2u = 1.0 - ssr / ss0 if ss0 > 0 else float("nan")
+    r2c = 1.0 - ssr / sst if sst > 0 else float("nan")
+    denominator = sst if intercept else ss0
+    r2 = 1.0 - ssr / denominator if denominator > 0 else float("nan")
     dof = n - k
     sd = math.sqrt(ssr / dof) if dof > 0 else float("nan")
     if ssr > 0:
@@ -108,8 +118,8 @@ def _summary(
         n=n,
         k=k,
         r_squared=r2,
-        r_squared_uncentered=r2u,
-        one_minus_r2=ssr / sst if sst > 0 else float("nan"),
+        r_squared_centred=r2c,
+        one_minus_r2=ssr / denominator if denominator > 0 else float("nan"),
         residual_sd=sd,
         aic=aic,
         bic=bic,
@@ -125,7 +135,7 @@ def fit_linear_form(form: str, years: np.ndarray, y: np.ndarray, t0: int = 1) ->
     beta, *_ = np.linalg.lstsq(x, y, rcond=None)
     names = ["a"] if form == "quadratic1" else [f"b{p}" for p in powers]
     coef = {name: float(b) for name, b in zip(names, beta, strict=True)}
-    return _summary(form, formula, coef, y, x @ beta, len(powers))
+    return _summary(form, formula, coef, y, x @ beta, len(powers), intercept=0 in powers)
 
 
 def fit_exponential(years: np.ndarray, y: np.ndarray, t0: int = 1) -> FitResult | None:
@@ -174,17 +184,21 @@ def fit_all(years: np.ndarray, y: np.ndarray, t0: int = 1) -> dict[str, FitResul
     return out
 
 
-def one_minus_r2_batch(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Centred ``1 - R^2`` of the least-squares fit of design ``x`` to each row of ``y``.
+def one_minus_r2_batch(x: np.ndarray, y: np.ndarray, centred: bool | None = None) -> np.ndarray:
+    """``1 - R^2`` of the least-squares fit of design ``x`` to each row of ``y``.
 
-    All rows are fitted with one QR factorisation of ``x``: the fitted values are the
-    projection ``Y Q Q^T``. Rows with no variation give ``inf`` (no fit can be judged).
+    ``R^2`` is centred when ``x`` has a constant column (or ``centred=True``), else
+    uncentred, as in :class:`FitResult`. All rows are fitted with one QR factorisation of
+    ``x``: the fitted values are the projection ``Y Q Q^T``. Rows whose denominator is
+    zero give ``inf`` (no fit can be judged).
     """
+    if centred is None:
+        centred = bool(np.any(np.all(x == x[:1], axis=0)))
     q, _ = np.linalg.qr(x)
     resid = y - (y @ q) @ q.T
     ssr = np.einsum("ij,ij->i", resid, resid)
-    centred = y - y.mean(axis=1, keepdims=True)
-    sst = np.einsum("ij,ij->i", centred, centred)
+    base = y - y.mean(axis=1, keepdims=True) if centred else y
+    sst = np.einsum("ij,ij->i", base, base)
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.where(sst > 0, ssr / np.where(sst > 0, sst, 1.0), np.inf)
     return out

@@ -259,6 +259,31 @@ def _checked(
     return series
 
 
+def split_parts(
+    frame: pd.DataFrame, by: str = "region", file: str | None = None
+) -> list[SeriesData]:
+    """One checked series per value of ``by`` (provinces of a national table, for instance).
+
+    Rows whose ``by`` is empty are left out; each part is named ``<series> <value>``.
+    """
+    if by not in frame.columns:
+        raise InputError(f"no '{by}' column to split the rows by", file=file, field=by)
+    parts = []
+    for value, rows in frame.dropna(subset=[by]).groupby(by, sort=True):
+        base = str(rows["series"].iloc[0]) if "series" in rows.columns else "part"
+        parts.append(as_series(rows, name=f"{base} {value}", file=file))
+    return parts
+
+
+def has_several(frame: Any, column: str) -> bool:
+    """Whether ``frame`` is a DataFrame whose ``column`` holds more than one value."""
+    return (
+        isinstance(frame, pd.DataFrame)
+        and column in frame.columns
+        and frame[column].dropna().nunique() > 1
+    )
+
+
 def annual_and_cumulative(series: SeriesData, kind: str) -> tuple[np.ndarray, np.ndarray]:
     """The annual and cumulative versions of ``series`` (which is of ``kind``).
 

@@ -239,6 +239,15 @@ def _range(
     if frame.empty:
         return skipped("ratio_range", inputs, "the panel has no values for this pair", alpha)
     ref = (frame["num"] / frame["den"]).to_numpy(float)
+    caveats = [
+        "Countries differ in living-donor share and organ-sharing practice; a ratio "
+        "outside the range calls for an explanation, it is not one."
+    ]
+    if any(name.endswith("_dd") for name in pair[0]):
+        caveats.append(
+            "Per-donor ratios are compared with deceased-donor transplants; a series that "
+            "also counts living-donor transplants will sit higher for that reason alone."
+        )
     lo, med, hi = (float(v) for v in np.percentile(ref, [1, 50, 99]))
     outside = {int(yr): float(r) for yr, r in zip(years, ratio, strict=True) if r < lo or r > hi}
     furthest = float(np.max(np.abs(np.log(ratio / med))))
@@ -264,12 +273,7 @@ def _range(
             f"{'+'.join(pair[0])} / {'+'.join(pair[1])} in the {panel.label} "
             f"(country-years with a denominator of {MIN_DENOMINATOR} or more)."
         ),
-        caveats=[
-            "Countries differ in living-donor share and organ-sharing practice; a ratio "
-            "outside the range calls for an explanation, it is not one.",
-            "Per-donor ratios are compared with deceased-donor transplants; a series that "
-            "also counts living-donor transplants will sit higher for that reason alone.",
-        ],
+        caveats=caveats,
         warnings=warnings,
         chart={"years": years.tolist(), "observed": ratio.tolist(), "fitted": [med] * years.size},
         details={"range": [lo, hi], "median": med, "outside": outside, "n_reference": ref.size},

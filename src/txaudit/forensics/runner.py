@@ -15,14 +15,20 @@ from txaudit.forensics.artefacts import (
     rounding_pattern,
 )
 from txaudit.forensics.conformance import formula_conformance
-from txaudit.forensics.consistency import compare_versions
+from txaudit.forensics.consistency import compare_versions, parts_vs_whole
 from txaudit.forensics.digits import benford, terminal_digits
 from txaudit.forensics.finding import Finding
-from txaudit.forensics.inputs import SeriesData, as_series, check_kind
+from txaudit.forensics.inputs import (
+    SeriesData,
+    as_series,
+    check_kind,
+    has_several,
+    split_parts,
+)
 from txaudit.forensics.panel import ReferencePanel
 from txaudit.forensics.ratios import ratio_stability
 
-RELATIONS: tuple[str, ...] = ("auto", "versions", "ratio")
+RELATIONS: tuple[str, ...] = ("auto", "versions", "ratio", "parts")
 
 
 def as_panel(panel: ReferencePanel | pd.DataFrame | None) -> ReferencePanel | None:
@@ -73,6 +79,16 @@ def _decreases(series: SeriesData, alpha: float) -> Finding:
     )
 
 
+def _parts(
+    series: Any, whole: Any, kind: str, alpha: float, whole_name: str | None
+) -> list[Finding]:
+    parts = split_parts(series)
+    total = as_series(whole, name=whole_name, kind=kind)
+    findings = [parts_vs_whole(parts, total, alpha=alpha)]
+    findings.append(repeated_across_series(parts, alpha=alpha))
+    return findings
+
+
 def run_all(
     series: Any,
     against: Any = None,
@@ -93,7 +109,9 @@ def run_all(
     or OfficialFigure rows of the GODT panel); without it the panel calibrations are
     left out and say so. With ``against``, two versions of one series are compared
     year by year; two different quantities get the ratio tests. ``relation`` forces
-    one reading (``versions`` or ``ratio``).
+    one reading (``versions`` or ``ratio``). OfficialFigure rows of several regions
+    (provinces) with ``against`` (the nation) are read as parts and their whole
+    (``parts_vs_whole`` and ``repeated_across_series``).
     """
     check_kind(kind)
     if relation not in RELATIONS:
@@ -103,6 +121,19 @@ def run_all(
         raise InputError(f"alpha must lie between 0 and 1, not {alpha}", field="alpha")
     if replicates < 1:
         raise InputError("replicates must be at least 1", field="replicates")
+    if has_several(series, "region") and against is not None:
+        # provincial rows against a national series: parts and their whole
+        if relation not in ("auto", "parts"):
+            raise InputError(
+                "the series has several regions; only relation 'parts' applies",
+                field="region",
+            )
+        return _parts(series, against, kind, alpha, against_name)
+    if relation == "parts":
+        raise InputError(
+            "relation 'parts' needs OfficialFigure rows of several regions as the series",
+            field="relation",
+        )
     s = as_series(series, name=name, kind=kind)
     if s.n == 0:
         raise InputError("the series has no values", field="value")

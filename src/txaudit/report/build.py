@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from txaudit.errors import ConfigError
-from txaudit.report.charts import Chart, report_charts
+from txaudit.report.charts import Chart, chart_keys, report_charts
 from txaudit.report.model import ReportData
 from txaudit.report.render_html import render_html
 from txaudit.report.render_json import render_json
@@ -54,12 +54,12 @@ def render_report(
     data: ReportData,
     format: str = "html",
     *,
-    figure_paths: dict[str, str] | None = None,
+    figure_dir: str | None = None,
 ) -> Report:
     """Render ``data`` as ``format`` (html, pdf, md or json).
 
-    ``figure_paths`` (chart key → relative image path) lets the Markdown show
-    charts written with ``--figures``.
+    ``figure_dir`` is where the charts are written with ``--figures``, relative
+    to the Markdown file; the Markdown then shows them as ``<dir>/<key>.svg``.
     """
     if format not in FORMATS:
         raise ConfigError(
@@ -69,13 +69,18 @@ def render_report(
     charts: list[Chart] = []
     if format in ("html", "pdf"):
         charts = report_charts(data)
+        for chart in charts:
+            chart.svg_file()  # draw now, so the time counts as the charts stage
     timings["charts"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     if format == "json":
         # the JSON carries the timings measured so far (dropped when reproducible)
         content = render_json(replace(data, timings=timings)).encode("utf-8")
     elif format == "md":
-        content = render_markdown(data, figure_paths).encode("utf-8")
+        paths = None
+        if figure_dir is not None:
+            paths = {k: f"{figure_dir.rstrip('/')}/{k}.svg" for k in chart_keys(data)}
+        content = render_markdown(data, paths).encode("utf-8")
     else:
         html = render_html(data, charts)
         content = html.encode("utf-8") if format == "html" else html_to_pdf(html)

@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, cast
 
 import matplotlib
 from matplotlib.figure import Figure as MplFigure
-from matplotlib.ticker import StrMethodFormatter
+from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
 from txaudit.report.model import ChartSeries, NationalRow, ReportData, Sensitivity
 from txaudit.vocabulary import ORGANS
@@ -37,7 +40,7 @@ OKABE_ITO = {
     "purple": "#CC79A7",
 }
 
-_RC = {
+_RC: dict[str, Any] = {
     "svg.hashsalt": "txaudit-report",
     "svg.fonttype": "none",
     "font.family": "sans-serif",
@@ -52,33 +55,41 @@ _RC = {
 }
 
 
-@dataclass(frozen=True)
+def _style() -> AbstractContextManager[None]:
+    """matplotlib settings of every chart, applied while it is drawn and saved."""
+    return matplotlib.rc_context(cast(Any, _RC))
+
+
+@dataclass
 class Chart:
     """One chart: a stable ``key`` (file name and HTML id), a caption and the figure."""
 
     key: str
     caption: str
     figure: MplFigure
+    _svg: bytes | None = field(default=None, repr=False, compare=False)
 
     def svg(self) -> str:
         """The chart as an SVG element, ready to inline in HTML (ids prefixed by key)."""
-        return _inline_svg(_svg_bytes(self.figure).decode("utf-8"), self.key, self.caption)
+        return _inline_svg(self.svg_file().decode("utf-8"), self.key, self.caption)
 
     def svg_file(self) -> bytes:
-        """The chart as a standalone SVG file."""
-        return _svg_bytes(self.figure)
+        """The chart as a standalone SVG file (drawn once, then kept)."""
+        if self._svg is None:
+            self._svg = _svg_bytes(self.figure)
+        return self._svg
 
     def png(self, dpi: int = 150) -> bytes:
         """The chart as PNG bytes."""
         buf = io.BytesIO()
-        with matplotlib.rc_context(_RC):
+        with _style():
             self.figure.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
         return buf.getvalue()
 
 
 def _svg_bytes(fig: MplFigure) -> bytes:
     buf = io.BytesIO()
-    with matplotlib.rc_context(_RC):
+    with _style():
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     return buf.getvalue()
 
@@ -102,7 +113,7 @@ def _inline_svg(svg: str, prefix: str, caption: str) -> str:
 
 
 def _new_figure(width: float = 6.4, height: float = 3.4) -> MplFigure:
-    with matplotlib.rc_context(_RC):
+    with _style():
         fig = MplFigure(figsize=(width, height), layout="constrained")
     return fig
 
@@ -111,7 +122,7 @@ def national_chart(key: str, organ: str, rows: Sequence[NationalRow]) -> Chart:
     """Official series against the estimate's 50% and 95% bands, by year, for one organ."""
     rows = sorted(rows, key=lambda r: r.year)
     years = [r.year for r in rows]
-    with matplotlib.rc_context(_RC):
+    with _style():
         fig = _new_figure()
         ax = fig.add_subplot()
         lo95 = [r.intervals["95"].low for r in rows]
@@ -141,7 +152,7 @@ def national_chart(key: str, organ: str, rows: Sequence[NationalRow]) -> Chart:
         ax.set_xlabel("Year")
         ax.set_ylabel("Transplants per year")
         ax.set_ylim(bottom=0)
-        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
         ax.set_title(f"{organ.capitalize()}: estimate and official figure")
         ax.legend(loc="upper left", fontsize=8)
@@ -153,7 +164,7 @@ def tornado_chart(key: str, sens: Sensitivity, top: int = 12) -> Chart:
     """Tornado: the output with each parameter alone at its low and high value."""
     rows = sorted(sens.tornado, key=lambda r: r.swing, reverse=True)[:top]
     rows = rows[::-1]  # largest swing on top
-    with matplotlib.rc_context(_RC):
+    with _style():
         fig = _new_figure(height=max(2.2, 0.9 + 0.32 * len(rows)))
         ax = fig.add_subplot()
         ys = list(range(len(rows)))
@@ -181,7 +192,7 @@ def fit_chart(key: str, title: str, series: ChartSeries) -> Chart:
     ``bars`` charts show observed counts per category as bars and the expected
     counts as markers.
     """
-    with matplotlib.rc_context(_RC):
+    with _style():
         fig = _new_figure(height=3.0)
         ax = fig.add_subplot()
         if series.kind == "bars":
@@ -198,7 +209,7 @@ def fit_chart(key: str, title: str, series: ChartSeries) -> Chart:
             if series.fitted:
                 ax.plot(xs, series.fitted, color=OKABE_ITO["orange"], linewidth=1.5,
                         label=series.fitted_label)
-            ax.xaxis.get_major_locator().set_params(integer=True)
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.6g}"))
         ax.set_xlabel(series.x_label)
         ax.set_ylabel(series.unit)
@@ -207,20 +218,32 @@ def fit_chart(key: str, title: str, series: ChartSeries) -> Chart:
     return Chart(key, f"{title}: observed values and what the test compares them with", fig)
 
 
-def report_charts(data: ReportData) -> list[Chart]:
-    """Every chart of a report, in the order the report shows them."""
-    charts: list[Chart] = []
+def _specs(data: ReportData) -> list[tuple[str, Callable[[], Chart]]]:
+    specs: list[tuple[str, Callable[[], Chart]]] = []
     organs = sorted({r.organ for r in data.national}, key=_organ_order)
     for organ in organs:
         rows = [r for r in data.national if r.organ == organ]
-        charts.append(national_chart(f"national-{organ}", organ, rows))
-    if data.sensitivity is not None and data.sensitivity.tornado:
-        charts.append(tornado_chart("tornado", data.sensitivity))
+        key = f"national-{organ}"
+        specs.append((key, partial(national_chart, key, organ, rows)))
+    sens = data.sensitivity
+    if sens is not None and sens.tornado:
+        specs.append(("tornado", partial(tornado_chart, "tornado", sens)))
     for finding in data.findings:
         if finding.chart is not None and finding.chart.x:
-            charts.append(fit_chart(f"finding-{finding.key}", f"{finding.test}: {finding.subject}",
-                                    finding.chart))
-    return charts
+            key = f"finding-{finding.key}"
+            specs.append((key, partial(fit_chart, key, f"{finding.test}: {finding.subject}",
+                                       finding.chart)))
+    return specs
+
+
+def chart_keys(data: ReportData) -> list[str]:
+    """Keys of the charts a report has (file names with ``--figures``), without drawing them."""
+    return [key for key, _ in _specs(data)]
+
+
+def report_charts(data: ReportData) -> list[Chart]:
+    """Every chart of a report, in the order the report shows them."""
+    return [build() for _, build in _specs(data)]
 
 
 def _organ_order(organ: str) -> tuple[int, str]:

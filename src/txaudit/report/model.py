@@ -112,7 +112,7 @@ class HospitalRow:
     year: int
     organ: str
     mean: float
-    interval95: Interval
+    interval95: Interval | None
     share: float
     imputed: bool
     evidence_ids: tuple[str, ...]
@@ -209,6 +209,9 @@ class FindingRow:
     explanation: str
     evidence_ids: tuple[str, ...]
     chart: ChartSeries | None = None
+    caveats: tuple[str, ...] = ()
+    #: False when the test could not run (too short a series, no panel); verdict says why
+    ran: bool = True
 
 
 @dataclass(frozen=True)

@@ -82,3 +82,14 @@ def fmt_share(x: float) -> str:
     if not math.isfinite(x):
         return "n/a"
     return f"{100 * x:.1f}%"
+
+
+def p_phrase(p: float | None) -> str:
+    """``p = 0.031``, ``p < 0.001`` or ``p > 0.999``: a p-value as said in a sentence."""
+    text = fmt_p(p)
+    return f"p {text[0]} {text[1:]}" if text[0] in "<>" else f"p = {text}"
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 hospital``, ``2 hospitals``: a count with its noun (thousands separated)."""
+    return f"{n:,} {word if n == 1 else (many or word + 's')}"

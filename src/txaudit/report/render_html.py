@@ -20,7 +20,15 @@ import jinja2
 
 from txaudit.report.charts import Chart, report_charts
 from txaudit.report.model import EvidenceRow, Interval, ReportData, TornadoRow
-from txaudit.report.numbers import fmt_estimate, fmt_int, fmt_p, fmt_ratio, fmt_share, fmt_stat
+from txaudit.report.numbers import (
+    fmt_estimate,
+    fmt_int,
+    fmt_p,
+    fmt_ratio,
+    fmt_share,
+    fmt_stat,
+    p_phrase,
+)
 
 #: Section ids and titles, in order; tests check each is present.
 SECTIONS: tuple[tuple[str, str], ...] = (
@@ -76,6 +84,7 @@ def _environment() -> jinja2.Environment:
         interval=_interval,
         ratio=fmt_ratio,
         pval=fmt_p,
+        pphrase=p_phrase,
         stat=fmt_stat,
         share=fmt_share,
         conf=_conf,

@@ -12,7 +12,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from txaudit.report.model import Interval, ReportData
-from txaudit.report.numbers import fmt_estimate, fmt_int, fmt_p, fmt_ratio, fmt_share, fmt_stat
+from txaudit.report.numbers import (
+    fmt_estimate,
+    fmt_int,
+    fmt_p,
+    fmt_ratio,
+    fmt_share,
+    fmt_stat,
+    p_phrase,
+)
 from txaudit.report.render_html import SECTIONS, anchor, evidence_groups
 
 
@@ -134,14 +142,16 @@ def render_markdown(data: ReportData, figure_paths: Mapping[str, str] | None = N
     md += [f"## {title['forensics']}", ""]
     if not data.findings:
         md += ["No forensic tests were run.", ""]
-    for f in data.findings:
-        md += [f"### {f.test} — {f.subject}", "",
-               f"**{f.verdict}.** {f.statistic_name} = {fmt_stat(f.statistic)}, "
-               f"p = {fmt_p(f.p_value)}{' (flagged)' if f.flagged else ''}.", "",
-               f.explanation, ""]
-        if f"finding-{f.key}" in figs:
-            md += [f"![{f.test}]({figs['finding-' + f.key]})", ""]
-        md += [f"Inputs: {_links(f.evidence_ids)}", ""]
+    for fr in data.findings:
+        md += [f"### {fr.test} — {fr.subject}", "",
+               f"**{fr.verdict.strip().rstrip('.')}.**" + (
+                   f" {fr.statistic_name} = {fmt_stat(fr.statistic)}, {p_phrase(fr.p_value)}"
+                   f"{' (flagged)' if fr.flagged else ''}." if fr.ran else ""), "",
+               fr.explanation, ""]
+        md += [f"- {c}" for c in fr.caveats] + ([""] if fr.caveats else [])
+        if f"finding-{fr.key}" in figs:
+            md += [f"![{fr.test}]({figs['finding-' + fr.key]})", ""]
+        md += [f"Inputs: {_links(fr.evidence_ids)}", ""]
 
     md += [f"## {title['assumptions']}", ""]
     md += _table(["Parameter", "Description", "Applies to", "Distribution", "Scenario", "Source"],
@@ -150,17 +160,16 @@ def render_markdown(data: ReportData, figure_paths: Mapping[str, str] | None = N
                   for a in data.assumptions])
 
     md += [f"## {title['evidence']}", ""]
-    for kind, name, rows in evidence_groups(data):
-        md += [f"### {name} ({len(rows)})", ""]
+    for _kind, group_name, ev_rows in evidence_groups(data):
+        md += [f"### {group_name} ({len(ev_rows)})", ""]
         md += _table(
             ["Id", "Subject", "Indicator", "Organ", "Period", "Value", "Grade", "Source",
              "Archive", "sha256", "Locator"],
             [[f'<a id="ev-{anchor(e.evidence_id)}"></a>`{e.evidence_id}`', e.subject,
               e.indicator, e.organ, e.period, f"{e.value} {e.unit}".strip(), e.grade,
               e.source_url, e.archive_url, f"`{e.sha256}`" if e.sha256 else "", e.locator]
-             for e in rows],
+             for e in ev_rows],
         )
-        del kind
 
     md += [f"## {title['warnings']}", ""]
     md += [f"- **{w.origin}**: {w.message}" for w in data.warnings] or [

@@ -23,7 +23,7 @@ from txaudit.report.model import (
     Sensitivity,
     Summary,
 )
-from txaudit.report.numbers import fmt_int, fmt_p, fmt_plain, fmt_ratio
+from txaudit.report.numbers import fmt_int, fmt_p, fmt_plain, fmt_ratio, p_phrase, plural
 
 Part = str | dict[str, str]
 
@@ -91,7 +91,8 @@ def build_summary(
     w = _Writer()
     paragraphs: list[tuple[Part, ...]] = []
     obs = tuple(observation_ids)
-    obs_note = f"the {len(obs):,} observations the estimate used"
+    obs_note = ("the observation the estimate used" if len(obs) == 1
+                else f"the {len(obs):,} observations the estimate used")
 
     for row in headline_rows(national):
         k = f"{row.organ}-{row.year}"
@@ -131,10 +132,12 @@ def build_summary(
         "The estimate rests on ",
         w.fig("n-observations", "observations used", len(obs), f"{len(obs):,}", "observations",
               obs, obs_note),
-        f" observations about {n_hospitals_with_evidence:,} hospitals. Of the {n_hospitals:,} "
-        f"hospitals in the estimate, {n_imputed:,} have no usable evidence and were imputed "
-        "from their peer group; their share of the total is as uncertain as the peer "
-        "assumptions are.",
+        f" {'observation' if len(obs) == 1 else 'observations'} about "
+        f"{plural(n_hospitals_with_evidence, 'hospital')}. Of the "
+        f"{plural(n_hospitals, 'hospital')} listed in the estimate, {n_imputed:,} "
+        f"{'has' if n_imputed == 1 else 'have'} no usable evidence and "
+        f"{'was' if n_imputed == 1 else 'were'} imputed from their peer group; their share "
+        "of the total is as uncertain as the peer assumptions are.",
     ]
     paragraphs.append(tuple(base))
     return Summary(tuple(paragraphs), tuple(w.figures))
@@ -217,6 +220,7 @@ def _driver_sentence(
 
 
 def _forensic_sentence(w: _Writer, findings: Sequence[FindingRow], level: float) -> list[Part]:
+    findings = [f for f in findings if f.ran]
     if not findings:
         return []
     flagged = [f for f in findings if f.flagged]
@@ -241,10 +245,11 @@ def _forensic_sentence(w: _Writer, findings: Sequence[FindingRow], level: float)
         if f.p_value is None:
             parts.append(f"{f.test} on {f.subject}")
             continue
+        phrase = p_phrase(f.p_value)
         parts += [
-            f"{f.test} on {f.subject} (p = ",
+            f"{f.test} on {f.subject} ({phrase[:4].rstrip()} ",
             w.fig(f"forensic-{f.key}-p", f"p-value of {f.test}", f.p_value,
-                  fmt_p(f.p_value), "p-value", f.evidence_ids, "the official figures tested"),
+                  phrase[4:].strip(), "p-value", f.evidence_ids, "the official figures tested"),
             ")",
         ]
     parts.append(

@@ -1,0 +1,59 @@
+"""Precision and recall on the shipped labelled sentences, per language.
+
+The set (``txaudit/extract/labelled/sentences.jsonl``) holds hospital-website style
+sentences written for txaudit, Chinese (simplified and traditional) and English,
+with the claims a careful reader would record, and hard negatives (phone numbers,
+founding years, outpatient visits, whole-hospital staff, other departments' beds,
+survival rates, non-organ transplants, foreign-currency prices). A claim matches
+when indicator, organ, value, low, high and qualifier agree.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+
+from txaudit.extract.evaluation import load_labelled, score
+from txaudit.vocabulary import INDICATORS, ORGANS, QUALIFIERS
+
+RECORDS = load_labelled()
+
+
+def test_labelled_set_is_large_enough_and_balanced() -> None:
+    langs = Counter(r["lang"] for r in RECORDS)
+    assert len(RECORDS) >= 150
+    assert langs["zh"] >= 75 and langs["en"] >= 75
+    negatives = Counter(r["lang"] for r in RECORDS if not r["claims"])
+    assert negatives["zh"] >= 20 and negatives["en"] >= 20
+    traditional = [r for r in RECORDS if re.search("[腎臟萬億兩餘醫該張週個實現計積總來數約術療費]", r["text"])]
+    assert len(traditional) >= 10
+
+
+def test_labelled_claims_use_the_vocabulary_and_canonical_units() -> None:
+    ids = [r["id"] for r in RECORDS]
+    assert len(ids) == len(set(ids))
+    for record in RECORDS:
+        for claim in record["claims"]:
+            assert claim["indicator"] in INDICATORS, record["id"]
+            assert claim["organ"] in ORGANS, record["id"]
+            assert claim["qualifier"] in QUALIFIERS, record["id"]
+            assert claim["unit"] == INDICATORS[claim["indicator"]].unit, record["id"]
+            assert (claim["low"] is None) == (claim["qualifier"] != "range"), record["id"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_extractor_precision_and_recall_hold_on_the_labelled_set(lang: str) -> None:
+    result = score(r for r in RECORDS if r["lang"] == lang)[lang]
+    print(
+        f"\n{lang}: precision {result.precision:.3f}, recall {result.recall:.3f} "
+        f"(tp {result.true_positive}, fp {result.false_positive}, fn {result.false_negative}); "
+        f"periods agree on {result.period_accuracy:.3f} of matched claims"
+    )
+    for record_id, claim in result.misses:
+        print(f"  missed {record_id}: {claim['indicator']} {claim['organ']} {claim['value']}")
+    for record_id, claim in result.extras:
+        print(f"  extra  {record_id}: {claim['indicator']} {claim['organ']} {claim['value']}")
+    assert result.precision >= 0.90
+    assert result.recall >= 0.85
