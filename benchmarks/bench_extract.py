@@ -164,7 +164,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=None)
     parser.add_argument("--runs", type=int, default=None)
     args = parser.parse_args()
-    count = args.pages or (60 if args.quick else 400)
+    count = args.pages or (40 if args.quick else 200)
     runs = args.runs or (3 if args.quick else 5)
     rng = random.Random(SEED)
     corpora = {

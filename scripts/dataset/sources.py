@@ -21,6 +21,9 @@ SEED_TITLES: dict[str, str] = {
 
 SOURCE_URLS: dict[str, str] = {GODT_FILE: GODT_URL}
 
+#: Seed files holding Chinese hospital names beside the English text.
+BILINGUAL = frozenset({"approved-hospitals.csv", "hospital-observations-2.csv"})
+
 
 def source_rows(seeds: list[SeedFile]) -> list[dict[str, object]]:
     """Rows for sources.csv; ``path`` is where the bytes lie, relative to the bundled CSVs."""
@@ -39,7 +42,7 @@ def source_rows(seeds: list[SeedFile]) -> list[dict[str, object]]:
                 "warc_record_id": None,
                 "warc_payload_digest": None,
                 "charset": "utf-8",
-                "lang": "en" if seed.name != "approved-hospitals.csv" else "en;zh",
+                "lang": "en;zh" if seed.name in BILINGUAL else "en",
                 "title": SEED_TITLES.get(seed.name, seed.name),
                 "collector": COLLECTOR,
                 "tool_version": TOOL_VERSION,

@@ -124,6 +124,9 @@ class _CrashingSink:
         self.writes += 1
         return self.inner.write(result)
 
+    def flush(self) -> int:
+        return self.inner.flush()
+
 
 def test_a_run_interrupted_midway_resumes_from_its_checkpoint_and_ends_complete(
     tmp_path: Path, sqlite_store: Any

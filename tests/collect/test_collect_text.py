@@ -101,8 +101,8 @@ def test_language_is_guessed_from_the_script() -> None:
         (b"Kidney TRANSPLANT programme", True),
         (b"Transplantation", True),
         (b"Organ donation week", True),
-        ("&#31227;&#26893;".encode(), True),  # 移植 as HTML character references
-        ("\\u79fb\\u690d".encode(), False),  # JavaScript escapes are not searched (documented)
+        (b"&#31227;&#26893;", True),  # 移植 as HTML character references
+        (b"\\u79fb\\u690d", False),  # JavaScript escapes are not searched (documented)
         ("口腔科门诊时间".encode(), False),
         ("口腔科门诊时间".encode("gbk"), False),
         (b"dental clinic opening hours", False),

@@ -33,6 +33,10 @@ class Sink(Protocol):
         """Store one record's results; return (sources newly added, claims newly added)."""
         ...
 
+    def flush(self) -> int:
+        """Write anything buffered; return the claims newly added by doing so."""
+        ...
+
 
 @dataclass(frozen=True)
 class CollectOptions:
@@ -170,6 +174,9 @@ def collect(
                     progress(counts, total_bytes)
             unit_counts.bytes_read = unit.nbytes
             counts.bytes_read += unit.nbytes
+            flushed = sink.flush()
+            unit_counts.claims_added += flushed
+            counts.claims_added += flushed
             checkpoint.mark(f"{unit.key}|{tag}", unit_counts)
             if progress is not None:
                 progress(counts, total_bytes)
@@ -177,6 +184,7 @@ def collect(
         for outcome in _run_parallel(todo, read, derive_options, options):
             for result in outcome.results:
                 store(result, outcome.counts)
+            outcome.counts.claims_added += sink.flush()
             counts.add(outcome.counts)
             checkpoint.mark(f"{outcome.key}|{tag}", outcome.counts)
             if progress is not None:

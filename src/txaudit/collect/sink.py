@@ -62,9 +62,11 @@ class StoreSink:
     to report it.
     """
 
-    def __init__(self, store: Any, *, actor: str) -> None:
+    def __init__(self, store: Any, *, actor: str, batch: int = 500) -> None:
         self.store = store
         self.actor = actor
+        self.batch = batch
+        self._pending: list[dict[str, Any]] = []
         self.version = tool_version()
         self._quarantined: set[tuple[str, str, str]] = set()
         claims = store.claims()
@@ -97,17 +99,30 @@ class StoreSink:
         return True
 
     def write(self, result: RecordResult) -> tuple[int, int]:
-        """Write one record's results; returns (sources added, claims added)."""
+        """Write one record's results; returns (sources added, claims added).
+
+        Sources and quarantine entries are written at once. Claims are buffered
+        and written in batches (each batch is one transaction) by :meth:`flush`,
+        which the pipeline calls before it checkpoints a unit; claims written
+        later are counted then, so the claims count here is that of any batch
+        this call flushed.
+        """
         added = sum(1 for doc in result.documents if self.add_document(doc))
-        claims_added = 0
-        if result.claims:
-            ids = self.store.add_claims([claim_row(c) for c in result.claims], actor=self.actor)
-            fresh = set(ids) - self._claim_ids
-            claims_added = len(fresh)
-            self._claim_ids |= fresh
         for item in result.quarantined:
             self.add_quarantine(item)
+        self._pending.extend(claim_row(c) for c in result.claims)
+        claims_added = self.flush() if len(self._pending) >= self.batch else 0
         return added, claims_added
+
+    def flush(self) -> int:
+        """Write buffered claims in one transaction; returns how many were new."""
+        if not self._pending:
+            return 0
+        ids = self.store.add_claims(self._pending, actor=self.actor)
+        self._pending = []
+        fresh = set(ids) - self._claim_ids
+        self._claim_ids |= fresh
+        return len(fresh)
 
 
 def hospital_matcher(store: Any) -> Any:

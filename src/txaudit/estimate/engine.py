@@ -20,6 +20,7 @@ from txaudit.estimate.montecarlo import BlockResult, run
 from txaudit.estimate.plan import Plan, build_plan
 from txaudit.estimate.prepare import check_observations, hospital_table, prepare_year
 from txaudit.estimate.result import LEVELS, Estimate, interval
+from txaudit.estimate.sensitivity import SensitivityResult, analyse
 from txaudit.frames import HOSPITAL_COLUMNS, OFFICIAL_FIGURE_COLUMNS
 
 
@@ -291,3 +292,49 @@ def _estimator_rows(plan: Plan) -> list[dict[str, Any]]:
                 "observation_ids": list(r.observation_ids), "assumptions": list(r.assumptions),
             })
     return out
+
+
+def plan_for(
+    observations: pd.DataFrame,
+    hospitals: pd.DataFrame | None,
+    model: Model,
+    year: int,
+) -> tuple[Plan, list[Note]]:
+    """The Monte Carlo plan of one year (checks, units, fusion, imputation)."""
+    hospitals = hospitals if hospitals is not None else pd.DataFrame(columns=HOSPITAL_COLUMNS)
+    checked = check_observations(observations, model)
+    hosp, hosp_notes = hospital_table(hospitals, checked.observations)
+    units, unit_notes = prepare_year(model, hosp, checked, year)
+    plan = build_plan(model, units, year)
+    return plan, [*checked.notes, *hosp_notes, *unit_notes, *plan.notes]
+
+
+def sensitivity_frames(
+    observations: pd.DataFrame,
+    hospitals: pd.DataFrame | None = None,
+    official: pd.DataFrame | None = None,
+    model: Model | None = None,
+    *,
+    year: int | None = None,
+    scenario: str | None = None,
+    method: str = "both",
+    n_base: int = 1024,
+    seed: int = 0,
+) -> SensitivityResult:
+    """Tornado and/or Sobol analysis of the national total (see :mod:`.sensitivity`)."""
+    model = model if model is not None else load_model(None)
+    if scenario is not None:
+        model = model.with_scenario(scenario)
+    if year is None:
+        year = default_years(official, observations, model)[0]
+    plan, _ = plan_for(observations, hospitals, model, year)
+    value, _, _, _ = official_lookup(official, model, year, "all")
+    groups = {k: model.parameter(k).group for k in plan.keys}
+    return analyse(plan, value, groups, model.hash, method=method, n_base=n_base, seed=seed)
+
+
+def sensitivity(store: Any, model: Model | None = None, **kwargs: Any) -> SensitivityResult:
+    """Sensitivity analysis from a store (keywords of :func:`sensitivity_frames`)."""
+    return sensitivity_frames(
+        store.observations(), store.hospitals(), store.official_figures(), model, **kwargs
+    )

@@ -51,6 +51,7 @@ class VirtualGroup:
     count_col: int
     part_col: int
     listed: int  # listed hospitals of the group active for the organ
+    listed_total: int  # listed hospitals of the group active for any organ
 
 
 @dataclass
@@ -273,6 +274,7 @@ def build_plan(model: Model, units: list[Unit], year: int) -> Plan:
     for gname, organ, count_key, part_key in virtual_specs:
         peers = peers_of(None, organ, gname)
         listed = sum(1 for u in units if u.group == gname and u.organ == organ)
+        listed_total = len({u.hospital_id for u in units if u.group == gname})
         if not peers:
             incomplete.add(organ)
             notes.append(Note("no_peers",
@@ -284,6 +286,7 @@ def build_plan(model: Model, units: list[Unit], year: int) -> Plan:
                 gname, organ, organ_pos[organ],
                 float(np.mean(a[peers])), d[peers].mean(axis=0), wc[:, peers].mean(axis=1),
                 spread_of(peers), len(peers), col[count_key], col[part_key], listed,
+                listed_total,
             )
         )
 
@@ -326,22 +329,28 @@ def _spread_logs(
 def sample_parameters(plan: Plan, u: np.ndarray) -> np.ndarray:
     """Map uniforms ``(n, J)`` onto every parameter's distribution.
 
-    Universe counts are conditioned on the listed hospitals: a group cannot hold
-    fewer hospitals doing an organ than are listed as doing it, so each count is
-    drawn from its prior truncated below at ``max_organs(listed / participation)``
-    (participation drawn first, unconditioned).
+    Universe counts and participation are conditioned on the listed hospitals:
+    a group's count is drawn from its prior truncated below at the number of its
+    listed hospitals, and the participation for an organ from its prior
+    truncated below at ``listed for the organ / count``. The evidence never
+    shows fewer hospitals than the universe holds.
     """
     out = np.empty_like(u)
     for j, dist in enumerate(plan.dists):
         out[:, j] = dist.ppf(u[:, j])
-    bounds: dict[int, np.ndarray] = {}
+    count_bound: dict[int, float] = {}
+    for g in plan.virtual:
+        count_bound[g.count_col] = max(count_bound.get(g.count_col, 0.0), float(g.listed_total))
+    for col, bound in count_bound.items():
+        if bound > 0:
+            out[:, col] = plan.dists[col].ppf_above(u[:, col], np.full(u.shape[0], bound))
+    part_bound: dict[int, np.ndarray] = {}
     for g in plan.virtual:
         if g.listed <= 0:
             continue
-        part = out[:, g.part_col]
-        need = np.where(part > 0, g.listed / np.where(part > 0, part, 1.0), 0.0)
-        bounds[g.count_col] = np.maximum(bounds.get(g.count_col, 0.0), need)
-    for col, bound in bounds.items():
+        need = g.listed / np.maximum(out[:, g.count_col], 1e-12)
+        part_bound[g.part_col] = np.maximum(part_bound.get(g.part_col, 0.0), need)
+    for col, bound in part_bound.items():
         out[:, col] = plan.dists[col].ppf_above(u[:, col], bound)
     return out
 

@@ -122,9 +122,11 @@ def synthetic_country(
         # 1. the listed hospitals: a fixed number, organs at the median participation
         n_listed = int(round(listed_share * count_p.dist.median()))
         listed_active = {o: 0 for o in model.organs}
+        listed_ids: set[str] = set()
         for _ in range(n_listed):
             counter += 1
             hid = f"h{counter:05d}"
+            listed_ids.add(hid)
             cat = cats[int(rng.integers(len(cats)))]
             organs = [o for o in model.organs if rng.random() < median_part[o]]
             hosp.append({
@@ -144,11 +146,18 @@ def synthetic_country(
                 truth[o] += v
                 per_hospital[(hid, o)] = v
                 listed_active[o] += 1
-        # 2. the true universe count, conditioned on the listed hospitals (as the engine does)
-        bound = max([listed_active[o] / parts[o] for o in model.organs if parts[o] > 0
-                     and listed_active[o] > 0] + [0.0])
-        count = float(count_p.dist.ppf_above(np.array([rng.random()]), np.array([bound]))[0])
+        # 2. the true count and participation, conditioned on the listed hospitals
+        #    exactly as the engine conditions them (plan.sample_parameters)
+        n_active = len({h for (h, o) in per_hospital if h in listed_ids})
+        count = float(count_p.dist.ppf_above(np.array([rng.random()]),
+                                             np.array([float(n_active)]))[0])
         theta[count_p.key] = count
+        for o, p in part_p.items():
+            if p is None or p.dist.support()[1] <= 0:
+                continue
+            bound = listed_active[o] / max(count, 1e-12)
+            parts[o] = float(p.dist.ppf_above(np.array([rng.random()]), np.array([bound]))[0])
+            theta[p.key] = parts[o]
         # 3. unlisted hospitals doing each organ
         for o in model.organs:
             extra = max(count * parts[o] - listed_active[o], 0.0)

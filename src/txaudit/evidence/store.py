@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, select
 
@@ -31,6 +31,9 @@ from txaudit.evidence.ledger import (
 )
 from txaudit.evidence.queries import Queries
 from txaudit.evidence.schema import SPECS, TABLES, ledger_events
+
+if TYPE_CHECKING:
+    from txaudit.evidence.importer import ImportReport
 
 #: Fields of an observation a caller may give to ``add_observation``/``revise_observation``.
 _OBS_FIELDS = SPECS["observations"].content
@@ -126,10 +129,12 @@ class Store(Queries):
             for table in ("sources", "hospitals", "hospital_aliases", "observations",
                           "official_figures", "reference_figures"):
                 where = " WHERE status = 'current'" if table == "observations" else ""
-                hashes = sorted(r[0] for r in conn.exec_driver_sql(
-                    f"SELECT row_hash FROM {table}{where}"))
-                h.update(f"{table}:{len(hashes)}\n".encode())
-                for rh in hashes:
+                # hex digits sort the same under every collation, so the SQL order is
+                # the same on both backends; streaming keeps memory flat
+                h.update(f"{table}\n".encode())
+                result = conn.execution_options(stream_results=True, yield_per=10000)
+                for (rh,) in result.exec_driver_sql(
+                        f"SELECT row_hash FROM {table}{where} ORDER BY row_hash"):
                     h.update(rh.encode() + b"\n")
         return h.hexdigest()
 
@@ -397,7 +402,7 @@ class Store(Queries):
 
     # -- import / export ----------------------------------------------------------------
 
-    def import_files(self, paths: Sequence[str | Path], *, actor: str) -> Any:
+    def import_files(self, paths: Sequence[str | Path], *, actor: str) -> ImportReport:
         """Import CSV files and/or data packages in one transaction (see csv-formats.md)."""
         from txaudit.evidence.importer import import_files
 

@@ -117,7 +117,7 @@ def extract_claims(
         if _raw_gate(raw, include_hospital_beds):
             norm = normalise(raw)
             if lx.TRANSPLANT.search(norm):
-                topic = _Topic(_single_organ(norm))
+                topic = _Topic(norm)
             elif topic is not None and lx.ANAPHOR_UNIT.search(norm):
                 carried = topic
             else:
@@ -152,7 +152,13 @@ def extract_claims(
 
 @dataclass(frozen=True)
 class _Topic:
-    organ: str | None
+    """The transplant unit the last sentence spoke of (its organ read only when needed)."""
+
+    sentence: str
+
+    @property
+    def organ(self) -> str | None:
+        return _single_organ(self.sentence)
 
 
 def _single_organ(norm: str) -> str | None:
@@ -162,9 +168,10 @@ def _single_organ(norm: str) -> str | None:
 
 def _raw_gate(text: str, include_hospital_beds: bool) -> bool:
     """Cheap test on text as given: a transplant or organ term (or a bed, when asked)."""
-    if lx.RAW_GATE.search(text):
+    lowered = text.lower()
+    if lx.RAW_GATE.search(lowered):
         return True
-    return include_hospital_beds and bool(lx.RAW_BED_GATE.search(text))
+    return include_hospital_beds and bool(lx.RAW_BED_GATE.search(lowered))
 
 
 def _gate(norm: str, include_hospital_beds: bool) -> bool:

@@ -45,6 +45,7 @@ _QUALIFIER_OF: dict[str, str] = {
     "≥": "at_least", ">": "more_than", "<=": "less_than", "≤": "less_than", "<": "less_than",
 }  # fmt: skip
 _MASK_CHAR = "#"
+_UNIT_SPACES = re.compile(r"[\s-]+")
 # one pass over the sentence: the masking patterns joined (their group names dropped)
 _MASKED = re.compile(
     "|".join(
@@ -183,7 +184,7 @@ def _unit(masked: str, end: int) -> tuple[str | None, str | None, str, int]:
         return unit, lx.UNIT_CATEGORY[unit], "", zh.end()
     en = lx.EN_HYPHEN_UNIT.match(masked, end) or lx.EN_UNIT.match(masked, end)
     if en:
-        unit = re.sub(r"[\s-]+", " ", en.group("unit"))
+        unit = _UNIT_SPACES.sub(" ", en.group("unit"))
         category: str | None = None
         if unit.startswith(("operating", "theat")):
             category = "rooms"

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 
 from txaudit.errors import InputError
@@ -172,6 +173,16 @@ _ARABIC = re.compile(
 _TWO_ADJACENT = re.compile(r"^([一二两三四五六七八九])([二三四五六七八九])(十|百|千|万)?$")
 
 
+_SPACES = re.compile(r"\s+")
+_PERCENT_SIGN = re.compile(r"\s*(?:%|percent)")
+_INNER_MORE = re.compile(r"(.+?)[余多来](万|亿|千|百)")
+_BETWEEN = re.compile(r"^between\s+")
+_TRAILING_MULTIPLIER = re.compile(r"([十百千万亿]+|\s*(?:thousand|million|billion|hundred))$")
+_BARE_DIGITS = re.compile(r"[\d.,]+")
+_CN_TOKENS = re.compile(r"\d+(?:\.\d+)?|.")
+_WORD_SPLIT = re.compile(r"[\s-]+")
+
+
 @dataclass(frozen=True)
 class ParsedNumber:
     """An exactly parsed quantity.
@@ -188,6 +199,7 @@ class ParsedNumber:
     percent: bool = False
 
 
+@lru_cache(maxsize=8192)
 def parse_number(text: str) -> ParsedNumber:
     """Parse one written quantity into exact Decimals.
 
@@ -199,10 +211,11 @@ def parse_number(text: str) -> ParsedNumber:
 
     Example: ``parse_number("两万余")`` is ``ParsedNumber(Decimal(20000), qualifier="more_than")``.
 
-    Raises :class:`~txaudit.errors.InputError` when ``text`` holds no number.
+    Raises :class:`~txaudit.errors.InputError` when ``text`` holds no number. Results
+    are cached (the function is pure and pages repeat the same numbers).
     """
     norm = normalise(text).strip()
-    norm = re.sub(r"\s+", " ", norm)
+    norm = _SPACES.sub(" ", norm)
     if not norm:
         raise InputError("empty text is not a number", field="text")
     qualifier = "exact"
@@ -218,7 +231,7 @@ def parse_number(text: str) -> ParsedNumber:
     for _ in range(2):  # "120%以上" and "130 percent or more": either order
         if body.endswith(("%", "percent")):
             percent = True
-            body = re.sub(r"\s*(?:%|percent)", "", body)
+            body = _PERCENT_SIGN.sub("", body)
         for word, qual in _SUFFIX_QUALIFIERS:
             if body.endswith(word) and len(body) > len(word):
                 stripped = body[: -len(word)].strip()
@@ -228,7 +241,7 @@ def parse_number(text: str) -> ParsedNumber:
                 body = stripped
                 break
     # 十余万 / 二十多万: the qualifier sits before the big unit
-    inner = re.fullmatch(r"(.+?)[余多来](万|亿|千|百)", body)
+    inner = _INNER_MORE.fullmatch(body)
     if inner:
         body = inner.group(1) + inner.group(2)
         qualifier = "more_than" if qualifier == "exact" else qualifier
@@ -262,7 +275,7 @@ def _parse_body(body: str, original: str) -> ParsedNumber:
     reaching = _REACHING.match(body)
     if reaching:
         return ParsedNumber(Decimal(_SEVERAL_SCALE[reaching.group(1)]), qualifier="more_than")
-    body = re.sub(r"^between\s+", "", body)
+    body = _BETWEEN.sub("", body)
     adjacent = _TWO_ADJACENT.match(body)
     if adjacent and _DIGITS[adjacent.group(2)] == _DIGITS[adjacent.group(1)] + 1:
         scale = Decimal(_SEVERAL_SCALE[adjacent.group(3)]) if adjacent.group(3) else Decimal(1)
@@ -275,8 +288,8 @@ def _parse_body(body: str, original: str) -> ParsedNumber:
         low_text, high_text = parts
         high = _parse_single(high_text, original)
         # "1-2万" and "1.5-2 million": the multiplier written once applies to both ends
-        mult = re.search(r"([十百千万亿]+|\s*(?:thousand|million|billion|hundred))$", high_text)
-        if mult and re.fullmatch(r"[\d.,]+", low_text):
+        mult = _TRAILING_MULTIPLIER.search(high_text)
+        if mult and _BARE_DIGITS.fullmatch(low_text):
             low_text = low_text + mult.group(1)
         low = _parse_single(low_text, original)
         if low > high:
@@ -341,7 +354,7 @@ def _parse_chinese(text: str, original: str) -> Decimal:
         if all(ch in _DIGITS for ch in text):
             return Decimal("".join(str(_DIGITS[ch]) for ch in text))
     # tokens: Arabic runs (possibly decimal) count as one digit-like number
-    tokens = re.findall(r"\d+(?:\.\d+)?|.", text)
+    tokens = _CN_TOKENS.findall(text)
     total = Decimal(0)
     section = Decimal(0)
     number: Decimal | None = None
@@ -380,7 +393,7 @@ def _parse_chinese(text: str, original: str) -> Decimal:
 
 
 def _parse_english(text: str) -> Decimal | None:
-    words = [w for w in re.split(r"[\s-]+", text.strip()) if w and w != "and"]
+    words = [w for w in _WORD_SPLIT.split(text.strip()) if w and w != "and"]
     if not words:
         return None
     if words in (["a"], ["an"]):  # "a week", "an hour"

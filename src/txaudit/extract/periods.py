@@ -17,6 +17,8 @@ from txaudit.extract import lexicon as lx
 from txaudit.extract.numbers import parse_number
 
 
+_CLAUSE = re.compile(r"[，,；;。]")
+_FOUR_DIGITS = re.compile(r"(?:19|20)\d{2}")
 #: a sentence without any of these holds no period expression at all
 _ANY_PERIOD = re.compile(
     r"(?:19|20)\d{2}|年|year|至今|迄今|目前|to date|so far|until now|thus far|up to now"
@@ -101,8 +103,8 @@ def read_periods(sentence: str, document_date: date | None) -> SentencePeriods:
             if match.start() in consumed or any(abs(match.start() - c) < 3 for c in consumed):
                 continue
             # "founded in 1999" / "1958年建院": the founding word sits in the same clause
-            before = re.split(r"[，,；;。]", sentence[max(0, match.start() - 20) : match.start()])[-1]
-            after = re.split(r"[，,；;。]", sentence[match.end() : match.end() + 4])[0]
+            before = _CLAUSE.split(sentence[max(0, match.start() - 20) : match.start()])[-1]
+            after = _CLAUSE.split(sentence[match.end() : match.end() + 4])[0]
             if lx.FOUNDING.search(before + " " + after):
                 founding = founding or year
                 continue
@@ -126,7 +128,7 @@ def read_periods(sentence: str, document_date: date | None) -> SentencePeriods:
 
 
 def _four_digits(text: str) -> str:
-    found = re.search(r"(?:19|20)\d{2}", text)
+    found = _FOUR_DIGITS.search(text)
     if found:
         return found.group()
     raise ValueError(text)

@@ -112,9 +112,14 @@ def _inline_svg(svg: str, prefix: str, caption: str) -> str:
     ).rstrip() + "\n"
 
 
-def _new_figure(width: float = 6.4, height: float = 3.4) -> MplFigure:
+def _new_figure(width: float = 6.4, height: float = 3.4, left: float = 0.13,
+                bottom: float = 0.5) -> MplFigure:
+    # Fixed margins (inches at the bottom and top): a constrained layout would measure
+    # every text and double the time.
     with _style():
-        fig = MplFigure(figsize=(width, height), layout="constrained")
+        fig = MplFigure(figsize=(width, height))
+        fig.subplots_adjust(left=left, right=0.97, bottom=bottom / height,
+                            top=1 - 0.35 / height)
     return fig
 
 
@@ -123,7 +128,7 @@ def national_chart(key: str, organ: str, rows: Sequence[NationalRow]) -> Chart:
     rows = sorted(rows, key=lambda r: r.year)
     years = [r.year for r in rows]
     with _style():
-        fig = _new_figure()
+        fig = _new_figure(height=3.8, bottom=0.95)
         ax = fig.add_subplot()
         lo95 = [r.intervals["95"].low for r in rows]
         hi95 = [r.intervals["95"].high for r in rows]
@@ -155,7 +160,8 @@ def national_chart(key: str, organ: str, rows: Sequence[NationalRow]) -> Chart:
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
         ax.set_title(f"{organ.capitalize()}: estimate and official figure")
-        ax.legend(loc="upper left", fontsize=8)
+        # below the plot, so that it never hides a band
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, fontsize=8)
     caption = f"{organ}: official figures against the estimate's 50% and 95% intervals, by year"
     return Chart(key, caption, fig)
 
@@ -165,7 +171,10 @@ def tornado_chart(key: str, sens: Sensitivity, top: int = 12) -> Chart:
     rows = sorted(sens.tornado, key=lambda r: r.swing, reverse=True)[:top]
     rows = rows[::-1]  # largest swing on top
     with _style():
-        fig = _new_figure(height=max(2.2, 0.9 + 0.32 * len(rows)))
+        longest = max((len(r.parameter) for r in rows), default=10)
+        # room for the parameter names: about 0.075 inch per character at 9 pt
+        fig = _new_figure(height=max(2.6, 1.3 + 0.32 * len(rows)),
+                          left=min(0.5, 0.04 + longest * 0.075 / 6.4), bottom=0.9)
         ax = fig.add_subplot()
         ys = list(range(len(rows)))
         base = sens.baseline
@@ -180,7 +189,8 @@ def tornado_chart(key: str, sens: Sensitivity, top: int = 12) -> Chart:
         ax.spines["left"].set_visible(False)
         ax.tick_params(axis="y", length=0)
         ax.set_title("One-at-a-time sensitivity (line: baseline)")
-        ax.legend(loc="lower right", fontsize=8)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.32 * 2.6 / fig.get_figheight()),
+                  ncols=2, fontsize=8)
     caption = f"Tornado chart: {sens.target} with each parameter at its low and high value"
     return Chart(key, caption, fig)
 
@@ -229,7 +239,8 @@ def _specs(data: ReportData) -> list[tuple[str, Callable[[], Chart]]]:
     if sens is not None and sens.tornado:
         specs.append(("tornado", partial(tornado_chart, "tornado", sens)))
     for finding in data.findings:
-        if finding.chart is not None and finding.chart.x:
+        # a chart shows a comparison; observed values alone are in the national chart
+        if finding.chart is not None and finding.chart.x and finding.chart.fitted:
             key = f"finding-{finding.key}"
             specs.append((key, partial(fit_chart, key, f"{finding.test}: {finding.subject}",
                                        finding.chart)))
