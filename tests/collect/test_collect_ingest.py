@@ -248,6 +248,9 @@ def test_the_collect_command_prints_a_summary_and_json(tmp_path: Path) -> None:
     table = runner.invoke(app, ["collect", str(warc), "--db", str(db), "--no-extract",
                                 "--no-progress"])
     assert table.exit_code == 0 and "units already done (resumed)" in table.output
+    with_bar = runner.invoke(app, ["collect", str(warc), "--db", str(db), "--no-extract",
+                                   "--no-checkpoint"])
+    assert with_bar.exit_code == 0 and "records read" in with_bar.output
     missing = runner.invoke(app, ["collect", str(tmp_path / "nope.warc"), "--db", str(db)])
     assert missing.exit_code == 1 and "nope.warc" in missing.output
 
@@ -286,3 +289,43 @@ def test_sink_counts_only_new_sources() -> None:
     doc = Document(data=b"x", origin="o")
     assert sink.write(RecordResult(documents=[doc])) == (1, 0)
     assert sink.write(RecordResult(documents=[doc])) == (0, 0)
+
+
+def test_collection_is_idempotent_on_every_store_backend(tmp_path: Path, store: Any) -> None:
+    warc = _crawl(tmp_path / "c.warc.gz", n=12, corrupt=True)
+    first = collect([warc], StoreSink(store, actor="t"), CollectOptions(extract=False))
+    before = _snapshot(store)
+    second = collect([warc], StoreSink(store, actor="t"), CollectOptions(extract=False))
+    # pages 0, 3 and 9 kept (page 6 is the damaged one), each with its text
+    assert first.counts.sources_added == 6 and first.counts.quarantined == 1
+    assert second.counts.sources_added == 0 and _snapshot(store) == before
+
+
+@pytest.mark.parametrize("command", [["collect"], ["fetch"], ["review"], ["review", "accept"],
+                                     ["review", "edit"], ["review", "accept-rule"]])
+def test_every_collect_and_review_command_has_help(command: list[str]) -> None:
+    from txaudit.cli import app
+
+    result = CliRunner().invoke(app, [*command, "--help"])
+    assert result.exit_code == 0 and "Usage" in result.output
+
+
+@pytest.mark.slow
+def test_a_dask_scheduler_given_by_address_gives_the_same_store(tmp_path: Path) -> None:
+    from dask.distributed import LocalCluster
+
+    from txaudit.evidence import init_store
+
+    warc = _crawl(tmp_path / "c.warc.gz", n=60, corrupt=True)
+    single = init_store(tmp_path / "single.db", load_bundled=False)
+    collect([warc], StoreSink(single, actor="t"), CollectOptions(extract=False))
+    remote = init_store(tmp_path / "remote.db", load_bundled=False)
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                      dashboard_address=None) as cluster:
+        summary = collect([warc], StoreSink(remote, actor="t"),
+                          CollectOptions(extract=False, chunk_bytes=4096,
+                                         scheduler=cluster.scheduler_address))
+    assert summary.units > 1
+    assert _snapshot(remote) == _snapshot(single)
+    single.close()
+    remote.close()

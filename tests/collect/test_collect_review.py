@@ -154,3 +154,22 @@ def test_changes_are_parsed_and_checked_against_the_vocabulary() -> None:
     with pytest.raises(InputError, match="not field=value"):
         parse_changes(["value"])
     assert Rule(organ="liver", lang="zh").describe() == "organ=liver; lang=zh"
+
+
+def test_interactive_review_decides_claims_one_at_a_time(
+    queue: tuple[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rich.prompt import Prompt
+
+    from txaudit.cli.review import _interactive
+
+    db, store = queue
+    answers = iter(["r", "e", "organ=heart year=2006"])
+    monkeypatch.setattr(Prompt, "ask", lambda *a, **k: next(answers))
+    _interactive(store, "dee", limit=10)
+    statuses = store.claims().set_index("claim_id")["status"]
+    assert sorted(statuses) == ["edited", "rejected"]
+    sources = set(store.claims()["source_sha256"])
+    observations = store.observations()
+    edited = observations[observations["source_sha256"].isin(sources)]
+    assert list(edited["organ"]) == ["heart"] and list(edited["year"]) == [2006]

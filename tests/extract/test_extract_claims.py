@@ -6,9 +6,12 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from extract_numerals import to_chinese
+from hypothesis import given
+from hypothesis import strategies as st
 
 from txaudit.errors import InputError
-from txaudit.extract import Claim, extract_claims
+from txaudit.extract import Claim, extract_claims, parse_number
 from txaudit.extract.text import normalise, split_sentences
 from txaudit.vocabulary import INDICATORS, ORGANS, QUALIFIERS
 
@@ -396,7 +399,9 @@ def test_language_is_detected_per_sentence_unless_given() -> None:
 
 def test_sentences_split_on_chinese_and_english_ends_but_not_abbreviations() -> None:
     text = "第一句。第二句！Third one. Dr. Li works at No. 1 Hospital. 最后；尾"
-    expected = ["第一句。", "第二句！", "Third one.", "Dr. Li works at No. 1 Hospital.", "最后；", "尾"]
+    expected = [
+        "第一句。", "第二句！", "Third one.", "Dr. Li works at No. 1 Hospital.", "最后；", "尾",
+    ]  # fmt: skip
     sentences = list(split_sentences(text))
     assert [s.text for s in sentences] == expected
     assert [text[s.start : s.end] for s in sentences] == expected
@@ -407,7 +412,9 @@ def test_sentences_split_on_chinese_and_english_ends_but_not_abbreviations() -> 
 
 
 def test_a_sentence_about_the_center_continues_the_previous_transplant_subject() -> None:
-    text = "The Liver Transplant Department is a national key specialty. The department has 42 beds."
+    text = (
+        "The Liver Transplant Department is a national key specialty. The department has 42 beds."
+    )
     claim = one(text)
     assert (claim.indicator, claim.organ, claim.value) == ("transplant_beds", "liver", Decimal(42))
     assert extract_claims("The department has 42 beds.") == []
@@ -416,3 +423,114 @@ def test_a_sentence_about_the_center_continues_the_previous_transplant_subject()
 def test_pages_without_transplant_terms_yield_nothing() -> None:
     page = "医院简介：本院开放床位2000张，年门诊量120万人次。" * 50
     assert extract_claims(page) == []
+
+
+# --- properties ----------------------------------------------------------------------
+
+
+@given(
+    n=st.integers(min_value=1, max_value=10**7),
+    form=st.sampled_from(["plain", "comma", "chinese"]),
+    organ=st.sampled_from([("肾", "kidney"), ("肝", "liver"), ("肺", "lung"), ("心脏", "heart")]),
+)
+def test_a_cumulative_count_reads_back_whatever_numeral_form(
+    n: int, form: str, organ: tuple[str, str]
+) -> None:
+    written = {"plain": str(n), "comma": f"{n:,}", "chinese": to_chinese(n)}[form]
+    text = f"截至目前，我院已累计完成{organ[0]}移植{written}例。"
+    claim = one(text)
+    assert (claim.indicator, claim.organ, claim.value) == ("transplants_cumulative", organ[1], n)
+    assert text[claim.span[0] : claim.span[1]] == f"{written}例"
+
+
+@given(
+    n=st.integers(min_value=1, max_value=10**6),
+    year=st.integers(min_value=1980, max_value=2030),
+    organ=st.sampled_from(["kidney", "liver", "lung", "heart"]),
+)
+def test_an_annual_count_in_english_keeps_value_organ_and_year(
+    n: int, year: int, organ: str
+) -> None:
+    claim = one(f"In {year}, the hospital carried out {n:,} {organ} transplants.")
+    assert (claim.indicator, claim.organ, claim.value, claim.period.year) == (
+        "transplants_annual", organ, n, year,
+    )  # fmt: skip
+
+
+@given(st.text(alphabet="的是医院科室床位门诊患者电话年月日号 abcdefghij,.0123456789", max_size=99))
+def test_text_without_transplant_or_organ_words_never_yields_claims(text: str) -> None:
+    assert extract_claims(text) == []
+
+
+_HOSTILE = (
+    "0123456789,.%-~ 一二两三千万亿百十余多约近超逾例台张天周月年元名人间移植肾肝床位使用率等待费用"
+    "transplantkidney bed"
+)
+
+
+@given(st.text(alphabet=_HOSTILE, max_size=120))
+def test_extract_claims_never_fails_on_arbitrary_text(text: str) -> None:
+    for claim in extract_claims(text, document_date=DOC, include_hospital_beds=True):
+        assert claim.indicator in INDICATORS
+        assert 0 <= claim.span[0] < claim.span[1] <= len(text)
+        assert claim.text in text
+
+
+def test_a_long_text_without_punctuation_is_cut_into_bounded_sentences() -> None:
+    text = "我院累计完成肾移植3000例，" * 400  # 6,000 characters, no full stop
+    sentences = list(split_sentences(text))
+    assert all(s.end - s.start <= 2000 for s in sentences)
+    assert "".join(s.text for s in sentences) == text
+    assert len(extract_claims(text)) == 400
+
+
+def test_a_runaway_digit_string_is_not_a_quantity() -> None:
+    assert extract_claims("肾移植" + "1" * 5000 + "例。") == []
+    with pytest.raises(InputError, match="digits"):
+        parse_number("1" * 40)
+    with pytest.raises(InputError, match="too large"):
+        parse_number("9亿亿亿亿亿")
+
+
+# --- whole pages -------------------------------------------------------------------
+
+PAGE_EN = """Example City First Hospital - Organ Transplant Center
+Home | About | Contact | Tel: 022-2362 6600
+The Organ Transplant Center was founded in 1994 and moved into a new 17-storey building in 2006.
+It is the largest transplant center in the region, with 500 beds and more than 30 operating rooms.
+In 2005 alone the center performed 647 liver transplants and 1,150 kidney transplants.
+Since 1998 it has completed over 5,000 liver transplants.
+Average waiting time for a liver is two weeks.
+A liver transplant costs about US$ 60,000 for foreign patients and 250,000 yuan for others.
+The hospital has 2,000 employees, 1,500 beds and 2 million outpatient visits per year.
+Address: 24 Example Road, Tianjin 300192.
+"""
+PAGE_ZH = """示例市第一医院器官移植中心
+器官移植中心成立于1994年，2006年迁入新建的17层移植大楼。
+中心拥有床位500张，手术室30余间，是本地区规模最大的器官移植中心。
+仅2005年一年，中心就完成肝移植647例、肾移植1150例。
+自1998年以来，中心已累计完成肝移植5000余例。
+肝移植患者平均等待时间为两周。
+国内患者肝移植费用约25万元人民币，外国患者约6万美元。
+医院为三级甲等医院，职工2000人，床位1500张，年门诊量200万人次。
+地址：示例市复康路24号，邮编300192，电话：022-23626600。
+"""
+PAGE_CLAIMS = [
+    ("transplant_beds", "all", "500", None),
+    ("operating_rooms", "all", "30", None),
+    ("transplants_annual", "liver", "647", 2005),
+    ("transplants_annual", "kidney", "1150", 2005),
+    ("transplants_cumulative", "liver", "5000", None),
+    ("waiting_time", "liver", "14", None),
+    ("transplant_price", "liver", "250000", None),
+]
+
+
+@pytest.mark.parametrize("page", [PAGE_EN, PAGE_ZH], ids=["en", "zh"])
+def test_a_whole_page_gives_its_transplant_claims_and_nothing_else(page: str) -> None:
+    claims = [c.to_dict() for c in extract_claims(page, document_date="2006-08-01")]
+    assert [(c["indicator"], c["organ"], c["value"], c["period"]["year"]) for c in claims] == (
+        PAGE_CLAIMS
+    )
+    cumulative = claims[4]
+    assert cumulative["period"] == {"year": None, "since": 1998, "as_of": "2006-08-01"}

@@ -90,7 +90,9 @@ def test_extract_options_set_the_hospital_and_hospital_beds(tmp_path: Path) -> N
         (["extract", "{file}", "--lang", "fr"], "--lang"),
     ],
 )
-def test_extract_reports_bad_input_in_one_line(tmp_path: Path, args: list[str], message: str) -> None:
+def test_extract_reports_bad_input_in_one_line(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
     path = tmp_path / "page.txt"
     path.write_text("我院累计完成肾移植3000例。", encoding="utf-8")
     args = [a.replace("{file}", str(path)) for a in args]

@@ -20,7 +20,9 @@ def matcher() -> HospitalMatcher:
                 "Tianjin First Central Hospital",
                 "Renji Hospital",
             ],
-            "name_zh": ["郑州大学第一附属医院", "中山大学附属第一医院", "天津市第一中心医院", "仁济医院"],
+            "name_zh": [
+                "郑州大学第一附属医院", "中山大学附属第一医院", "天津市第一中心医院", "仁济医院",
+            ],  # fmt: skip
         }
     )
     aliases = pd.DataFrame(
@@ -39,7 +41,7 @@ def matcher() -> HospitalMatcher:
         ("第二附属医院", "附二院"),
         ("附属第三医院", "第三附院"),
         ("中山大學附屬第一醫院", "中山大学附属第一医院"),
-        ("The First Affiliated Hospital of X University", "first affiliated hospital, x university"),
+        ("The First Affiliated Hospital of X University", "first affiliated hospital, x univ."),
         ("No. 1 People's Hospital", "First Peoples Hospital"),
     ],
 )

@@ -10,15 +10,25 @@ when indicator, organ, value, low, high and qualifier agree.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
+from importlib import resources
+from typing import Any
 
 import pytest
 
-from txaudit.extract.evaluation import load_labelled, score
+from txaudit.extract.evaluation import LABELLED_RESOURCE, score
 from txaudit.vocabulary import INDICATORS, ORGANS, QUALIFIERS
 
-RECORDS = load_labelled()
+
+def _load() -> list[dict[str, Any]]:
+    path = resources.files("txaudit.extract").joinpath(LABELLED_RESOURCE)
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+RECORDS = _load()
 
 
 def test_labelled_set_is_large_enough_and_balanced() -> None:
@@ -27,7 +37,8 @@ def test_labelled_set_is_large_enough_and_balanced() -> None:
     assert langs["zh"] >= 75 and langs["en"] >= 75
     negatives = Counter(r["lang"] for r in RECORDS if not r["claims"])
     assert negatives["zh"] >= 20 and negatives["en"] >= 20
-    traditional = [r for r in RECORDS if re.search("[腎臟萬億兩餘醫該張週個實現計積總來數約術療費]", r["text"])]
+    marks = "[腎臟萬億兩餘醫該張週個實現計積總來數約術療費]"
+    traditional = [r for r in RECORDS if re.search(marks, r["text"])]
     assert len(traditional) >= 10
 
 

@@ -1,7 +1,16 @@
-"""A ReportData built by hand for the report tests: small, but every section filled."""
+"""Inputs of the report tests: a ReportData built by hand, and small store frames."""
 
 from __future__ import annotations
 
+import pandas as pd
+
+from txaudit.frames import (
+    HOSPITAL_COLUMNS,
+    OBSERVATION_COLUMNS,
+    OFFICIAL_FIGURE_COLUMNS,
+    REFERENCE_FIGURE_COLUMNS,
+    SOURCE_COLUMNS,
+)
 from txaudit.report.model import (
     Assumption,
     ChartSeries,
@@ -146,8 +155,76 @@ def make_report(*, generated_at: str | None = None, with_extras: bool = True) ->
         findings=findings if with_extras else (),
         assumptions=assumptions,
         evidence=tuple(evidence),
-        warnings=(WarningRow("estimate", "Hospital D has no usable evidence; imputed."),),
+        warnings=(WarningRow("estimate", "Hospital D has no usable evidence; imputed.",
+                             "no_evidence"),
+                  WarningRow("estimate", "Hospital E has no usable evidence; imputed.",
+                             "no_evidence"),
+                  WarningRow("forensics (digits, provinces)", "only 10 values")),
         stamp=Stamp("0.1.0", "d" * 64, "e" * 64, "central", 42, 1000,
                     "txaudit report --seed 42 --draws 1000 --reproducible", generated_at),
         timings={"estimate": 1.5, "render": 0.2},
     )
+
+
+# a source URL the packaged default model cites for the number of approved hospitals
+COTRS_URL = "https://confman.tts2016.org/mobis/lecture/2363"
+
+
+def _obs_row(i: int, hid: str, ind: str, organ: str, value: float, unit: str,
+             qual: str = "exact") -> dict[str, object]:
+    return dict(observation_id=f"obs-{i}", scope="hospital", hospital_id=hid, region=None,
+                indicator=ind, organ=organ, year=2016, since_year=None, as_of=None,
+                value=value, low=None, high=None, qualifier=qual, unit=unit, grade="B",
+                source_sha256=f"{i:064x}", source_locator=f"line {i}",
+                cited_url=f"https://example.org/h/{i}", cited_locator="para 2",
+                original_text=f"{value}", note="", status="current")
+
+
+def small_frames() -> dict[str, pd.DataFrame]:
+    """Store frames of five hospitals, one official figure, a donor series on y = 34 t²."""
+    obs = pd.DataFrame([
+        _obs_row(1, "h-a", "transplants_annual", "kidney", 500, "count/year"),
+        _obs_row(2, "h-b", "transplant_beds", "kidney", 46, "beds"),
+        _obs_row(3, "h-b", "bed_occupancy", "kidney", 1.3, "fraction", "more_than"),
+        _obs_row(4, "h-c", "transplants_annual", "liver", 300, "count/year"),
+        _obs_row(5, "h-d", "transplants_annual", "kidney", 200, "count/year"),
+        _obs_row(6, "h-d", "hospital_beds", "all", 3000, "beds"),
+    ], columns=OBSERVATION_COLUMNS)
+    hosp = pd.DataFrame([
+        dict(hospital_id=h, name_en=f"Hospital {h[-1].upper()}", name_zh="", province=p,
+             city="", tier="3A", military=c == "military", category=c,
+             approved_organs="kidney;liver", approved_year=2007, note="")
+        for h, p, c in [("h-a", "Henan", "civilian"), ("h-b", "Henan", "civilian"),
+                        ("h-c", "Hubei", "military"), ("h-d", "Hubei", "civilian"),
+                        ("h-e", "Hubei", "civilian")]
+    ], columns=HOSPITAL_COLUMNS)
+    official = [dict(figure_id="off-1", series="china:transplants:nhc", publisher="NHC",
+                     country="China", region=None, year=2016, organ="all",
+                     indicator="transplants_annual", value=13000, unit="count/year",
+                     source_sha256="f" * 64, source_locator="line 1",
+                     cited_url="https://example.org/nhc", cited_locator="table 1", note="")]
+    # deceased donors exactly on y = 34 t^2: the pattern the conformance test looks for
+    for t in range(1, 10):
+        official.append(dict(figure_id=f"don-{2009 + t}", series="china:deceased_donors:cotrs",
+                             publisher="COTRS", country="China", region=None, year=2009 + t,
+                             organ="all", indicator="deceased_donors", value=34 * t * t,
+                             unit="count/year", source_sha256="e" * 64,
+                             source_locator=f"line {t}", cited_url="https://example.org/cotrs",
+                             cited_locator="fig 1", note=""))
+    off = pd.DataFrame(official, columns=OFFICIAL_FIGURE_COLUMNS)
+    refs = pd.DataFrame([dict(
+        figure_id="ref-cotrs-169", topic="universe", entity="China",
+        indicator="approved_hospitals", description="licensed transplant hospitals",
+        organ="all", value=169, low=None, high=None, qualifier="exact", unit="hospitals",
+        period="2015", grade="A", source_sha256="d" * 64, source_locator="line 4",
+        cited_url=COTRS_URL, cited_locator="Results", original_text="169", note="")],
+        columns=REFERENCE_FIGURE_COLUMNS)
+    sources = pd.DataFrame([dict(
+        sha256=f"{2:064x}", byte_length=10, media_type="text/html",
+        url="https://example.org/h/2", archive_url="https://web.archive.org/web/2016/x",
+        retrieved_at="2016-01-01T00:00:00Z", http_status=200, http_headers="{}",
+        warc_record_id=None, warc_payload_digest=None, charset="utf-8", lang="zh",
+        title="h-b", collector="test", tool_version="0", parent_sha256=None)],
+        columns=SOURCE_COLUMNS)
+    return {"observations": obs, "hospitals": hosp, "official_figures": off,
+            "reference_figures": refs, "sources": sources}

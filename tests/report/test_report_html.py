@@ -198,3 +198,10 @@ def test_inline_styles_are_not_html_escaped(html: str) -> None:
 
 def test_lists_of_evidence_links_can_wrap_between_links(html: str) -> None:
     assert "</a><a" not in html
+
+
+def test_warnings_are_listed_in_full_and_counted_by_kind(html: str) -> None:
+    text = parse(html).text("warnings")
+    assert "3 warnings in this run, by kind: estimate: no_evidence 2; " \
+        "forensics (digits, provinces) 1." in text
+    assert "Hospital E has no usable evidence; imputed." in text

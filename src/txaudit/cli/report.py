@@ -20,7 +20,8 @@ from typing import Any, TypeVar
 
 import typer
 
-from txaudit.cli._common import DbOption, JsonOption, errors_as_exit, resolve_db
+from txaudit.cli._common import DbOption, errors_as_exit, resolve_db
+from txaudit.errors import TxauditError, TxauditWarning
 
 T = TypeVar("T")
 
@@ -131,8 +132,13 @@ def _forensic_findings(official: Any, country: str, seed: int) -> list[Any]:
         against = None
         if paired and name == paired[0][0]:
             against = paired[1][1]
-        findings += run_all(rows, against, panel=panel, seed=seed, name=name,
-                            against_name=paired[1][0] if against is not None else None)
+        try:
+            findings += run_all(rows, against, panel=panel, seed=seed, name=name,
+                                against_name=paired[1][0] if against is not None else None)
+        except TxauditError as exc:
+            # one series the tests cannot read must not stop the report: say so in it
+            warnings.warn(f"forensic tests of {name} could not run: {exc}", TxauditWarning,
+                          stacklevel=2)
     return findings
 
 
@@ -164,7 +170,8 @@ def register(app: typer.Typer) -> None:
             False, "--no-forensics", help="Skip the forensic tests of official series."),
         verbose: bool = typer.Option(
             False, "--verbose", "-v", help="Print the time spent in each stage."),
-        json_out: bool = JsonOption,
+        json_out: bool = typer.Option(
+            False, "--json", help="Write the report's content as JSON (stdout unless --out)."),
         db: str | None = DbOption,
     ) -> None:
         """Write the audit report: estimate vs official figures, every number cited.
@@ -263,18 +270,17 @@ def _estimate(frames: dict[str, Any], model_path: Path | None, scenario: str | N
 
 
 def _sensitivity(frames: dict[str, Any], model: Any, est: Any, seed: int) -> Any:
-    """The estimation part's sensitivity analysis, when it offers one."""
-    import importlib
+    """Tornado and Sobol analysis of the national total in the latest estimated year."""
+    from txaudit.estimate.engine import sensitivity_frames
 
     try:
-        module = importlib.import_module("txaudit.estimate.sensitivity")
-    except ModuleNotFoundError:
+        return sensitivity_frames(frames["observations"], frames["hospitals"],
+                                  frames["official_figures"], model, year=max(est.years),
+                                  seed=seed)
+    except TxauditError as exc:
+        warnings.warn(f"sensitivity analysis could not run: {exc}", TxauditWarning,
+                      stacklevel=2)
         return None
-    fn = getattr(module, "sensitivity_frames", None) or getattr(module, "sensitivity", None)
-    if fn is None:
-        return None
-    return fn(frames["observations"], frames["hospitals"], frames["official_figures"], model,
-              years=est.years, seed=seed)
 
 
 def _unique(items: list[tuple[str, str]]) -> list[tuple[str, str]]:

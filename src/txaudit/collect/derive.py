@@ -62,9 +62,9 @@ def time_limit(seconds: float) -> Iterator[None]:
 def guess_lang(text: str) -> str | None:
     """``zh`` when Chinese characters outnumber a tenth of the Latin letters, else ``en``.
 
-    Only the first 20,000 characters are counted. Returns None for text with neither.
+    Only the first 3,000 characters are counted. Returns None for text with neither.
     """
-    sample = text[:20_000]
+    sample = text[:3_000]
     cjk = len(_CJK_RE.findall(sample))
     latin = len(_LATIN_RE.findall(sample))
     if cjk == 0 and latin == 0:
@@ -176,8 +176,9 @@ def _derive_text(
             )
             return None
         if kind == "html":
-            depth = nesting_depth(doc.data, limits.max_html_depth)
-            if depth > limits.max_html_depth:
+            # a page with fewer tags than the limit cannot nest deeper than it
+            if (doc.data.count(b"<") > limits.max_html_depth
+                    and nesting_depth(doc.data, limits.max_html_depth) > limits.max_html_depth):
                 _refuse(
                     result,
                     doc,

@@ -129,9 +129,12 @@ class Counts:
 
     def add(self, other: Counts) -> None:
         """Add ``other``'s totals to these."""
-        for f in fields(self):
-            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+        for name in _COUNT_NAMES:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def as_dict(self) -> dict[str, int]:
         """The totals as a plain dict (for JSON output)."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return {name: getattr(self, name) for name in _COUNT_NAMES}
+
+
+_COUNT_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Counts))

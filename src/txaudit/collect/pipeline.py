@@ -84,31 +84,33 @@ ProgressCallback = Callable[[Counts, int], None]
 
 
 def iter_unit_results(
-    unit: WorkUnit, read: ReadOptions, derive_options: DeriveOptions
-) -> Iterator[tuple[RecordResult | None, Counts]]:
-    """Results of one unit, record by record, each with the counts it adds."""
+    unit: WorkUnit, read: ReadOptions, derive_options: DeriveOptions, tally: Counts
+) -> Iterator[RecordResult]:
+    """Results of one unit to be stored, record by record, counting every record in ``tally``.
+
+    Skipped records yield nothing (they are only counted); the counters are
+    updated in place because this loop runs once per record of a whole crawl.
+    """
     finder = load_claim_finder() if derive_options.extract else None
     for item in read_unit(unit, read):
-        counts = Counts(records_read=1)
-        result: RecordResult | None = None
+        tally.records_read += 1
         if isinstance(item, Skipped):
             if item.reason == "prefilter":
-                counts.skipped_prefilter = 1
+                tally.skipped_prefilter += 1
             else:
-                counts.skipped_other = 1
+                tally.skipped_other += 1
         elif isinstance(item, Quarantined):
-            counts.quarantined = 1
-            result = RecordResult(quarantined=[item])
-        elif isinstance(item, Document):
+            tally.quarantined += 1
+            yield RecordResult(quarantined=[item])
+        else:
             result = derive(item, derive_options, finder)
             if not _passes_text_prefilter(item, result, read.prefilter):
-                counts.skipped_prefilter = 1
-                yield None, counts
+                tally.skipped_prefilter += 1
                 continue
-            counts.kept = 1
-            counts.quarantined = len(result.quarantined)
-            counts.claims_found = len(result.claims)
-        yield result, counts
+            tally.kept += 1
+            tally.quarantined += len(result.quarantined)
+            tally.claims_found += len(result.claims)
+            yield result
 
 
 def _passes_text_prefilter(doc: Document, result: RecordResult, prefilter: Prefilter) -> bool:
@@ -122,11 +124,7 @@ def _passes_text_prefilter(doc: Document, result: RecordResult, prefilter: Prefi
 def process_unit(unit: WorkUnit, read: ReadOptions, derive_options: DeriveOptions) -> UnitOutcome:
     """Read a whole unit (in a worker process or on a Dask worker)."""
     total = Counts(bytes_read=unit.nbytes)
-    results: list[RecordResult] = []
-    for result, counts in iter_unit_results(unit, read, derive_options):
-        total.add(counts)
-        if result is not None:
-            results.append(result)
+    results = list(iter_unit_results(unit, read, derive_options, total))
     return UnitOutcome(unit.key, total, results)
 
 
@@ -165,18 +163,18 @@ def collect(
     if options.scheduler is None and options.workers == 1:
         for unit in todo:
             unit_counts = Counts()
-            for result, record_counts in iter_unit_results(unit, read, derive_options):
-                if result is not None:
-                    store(result, record_counts)
-                unit_counts.add(record_counts)
-                counts.add(record_counts)
-                if progress is not None:
-                    progress(counts, total_bytes)
+            seen = 0
+            for result in iter_unit_results(unit, read, derive_options, unit_counts):
+                store(result, unit_counts)
+                if progress is not None and unit_counts.records_read - seen >= 256:
+                    seen = unit_counts.records_read
+                    live = Counts()
+                    live.add(counts)
+                    live.add(unit_counts)
+                    progress(live, total_bytes)
             unit_counts.bytes_read = unit.nbytes
-            counts.bytes_read += unit.nbytes
-            flushed = sink.flush()
-            unit_counts.claims_added += flushed
-            counts.claims_added += flushed
+            unit_counts.claims_added += sink.flush()
+            counts.add(unit_counts)
             checkpoint.mark(f"{unit.key}|{tag}", unit_counts)
             if progress is not None:
                 progress(counts, total_bytes)
@@ -203,10 +201,10 @@ def _run_parallel(
     if options.scheduler is not None:
         yield from _run_dask(units, read, derive_options, options)
         return
-    methods = multiprocessing.get_all_start_methods()
-    # forkserver: workers start from a clean interpreter, not a copy of a parent
-    # holding database connections and threads
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    # spawn: workers start from a clean interpreter, not a copy of a parent holding
+    # database connections and threads; unlike forkserver they are our own children,
+    # so their CPU time is accounted to this process when the pool closes
+    context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=options.workers, mp_context=context) as pool:
         yield from _ordered(pool, units, read, derive_options, window=2 * options.workers)
 

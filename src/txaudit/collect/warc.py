@@ -303,12 +303,9 @@ def _warc_item(record: Any, origin: str, options: ReadOptions) -> Item:
             stage="limit",
         )
     http = record.http_headers
-    encoded = http is not None and record.is_http and (
-        http.get("Transfer-Encoding") is not None or http.get("Content-Encoding") is not None
-    )
     # FastWARC returns a short payload, without an error, when the file ends inside
     # the record; without transfer/content encodings the lengths must agree
-    if (declared and not data) or (not encoded and len(data) < declared):
+    if len(data) < declared and (not data or not _encoded(record)):
         return Quarantined(
             origin,
             f"record truncated: {len(data)} of {declared} payload bytes present",
@@ -316,7 +313,7 @@ def _warc_item(record: Any, origin: str, options: ReadOptions) -> Item:
         )
     if not data:
         return Skipped(origin, "empty")
-    if not options.prefilter.matches(data) and not _is_pdf(data, record):
+    if not options.prefilter.matches(data) and not _is_pdf(data):
         return Skipped(origin, "prefilter", len(data))
     status: int | None = None
     http_headers: dict[str, str] | None = None
@@ -353,7 +350,14 @@ def _warc_item(record: Any, origin: str, options: ReadOptions) -> Item:
     )
 
 
-def _is_pdf(data: bytes, record: Any) -> bool:
+def _encoded(record: Any) -> bool:
+    http = record.http_headers
+    return http is not None and (
+        http.get("Transfer-Encoding") is not None or http.get("Content-Encoding") is not None
+    )
+
+
+def _is_pdf(data: bytes) -> bool:
     # PDF text sits in deflated streams the byte prefilter cannot see; PDFs pass
     # and are filtered on their extracted text instead (see pipeline)
     return data[:1024].lstrip().startswith(b"%PDF-")
@@ -400,7 +404,7 @@ def iter_arc(f: IO[bytes], name: str, options: ReadOptions) -> Iterator[Item]:
             if not data:
                 yield Skipped(origin, "empty")
                 continue
-            if not options.prefilter.matches(data) and not _is_pdf(data, record):
+            if not options.prefilter.matches(data) and not _is_pdf(data):
                 yield Skipped(origin, "prefilter", len(data))
                 continue
             yield _arc_document(record, raw, data, origin)

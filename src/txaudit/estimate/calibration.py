@@ -77,13 +77,15 @@ def calibrate(
             country.observations, country.hospitals, country.official, small,
             years=[year], draws=draws, seed=seed * 100_003 + i,
         )
-        nat = result.national_.set_index("organ")
+        nat: dict[str, dict[str, Any]] = {
+            r["organ"]: r for r in result.national_.to_dict("records")  # type: ignore[misc]
+        }
         for organ in organs:
             truth = country.truth[organ]
             rec: dict[str, Any] = {"country": i, "organ": organ, "truth": truth,
-                                   "median": float(nat.loc[organ, "median"])}
+                                   "median": float(nat[organ]["median"])}
             for k in LEVELS:
-                lo, hi = nat.loc[organ, f"low{k}"], nat.loc[organ, f"high{k}"]
+                lo, hi = float(nat[organ][f"low{k}"]), float(nat[organ][f"high{k}"])
                 rec[f"covered{k}"] = bool(lo <= truth <= hi)
             rows.append(rec)
         if progress is not None:
@@ -91,8 +93,8 @@ def calibrate(
     df = pd.DataFrame(rows)
     total = df[df["organ"] == "all"]
     coverage = {k: float(total[f"covered{k}"].mean()) for k in LEVELS}
-    by_organ = {
-        organ: {k: float(g[f"covered{k}"].mean()) for k in LEVELS}
+    by_organ: dict[str, dict[str, float]] = {
+        str(organ): {k: float(g[f"covered{k}"].mean()) for k in LEVELS}
         for organ, g in df[(df["organ"] != "all") & (df["truth"] > 0)].groupby("organ")
     }
     ok = total[(total["truth"] > 0) & (total["median"] > 0)]

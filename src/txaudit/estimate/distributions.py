@@ -206,7 +206,11 @@ class Distribution:
         return self.ppf(rng.random(size))
 
     def median(self) -> float:
-        return float(self.ppf(0.5))
+        cached = self.__dict__.get("_median")
+        if cached is None:
+            cached = float(self.ppf(0.5))
+            self.__dict__["_median"] = cached
+        return float(cached)
 
     def mean(self) -> float:
         """Mean of the truncated distribution (numerical for truncated cases)."""
@@ -222,7 +226,11 @@ class Distribution:
 
     def support(self) -> tuple[float, float]:
         """Smallest and largest value the distribution can take."""
-        return float(self.ppf(0.0)), float(self.ppf(1.0))
+        cached = self.__dict__.get("_support")
+        if cached is None:
+            cached = (float(self.ppf(0.0)), float(self.ppf(1.0)))
+            self.__dict__["_support"] = cached
+        return cached  # type: ignore[no-any-return]
 
     def positive(self) -> bool:
         """True when every value is above 0 (so the logarithm is defined)."""

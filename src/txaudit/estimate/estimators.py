@@ -34,7 +34,9 @@ class Context(Protocol):
     year: int
     programme_start: int
 
-    def reading(self, indicator: str, extensive: bool = True) -> tuple[Reading, dict[str, float]] | None:
+    def reading(
+        self, indicator: str, extensive: bool = True
+    ) -> tuple[Reading, dict[str, float]] | None:
         """Nearest usable observation, and exponents to add (organ_mix for 'all')."""
         ...
 

@@ -27,6 +27,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from txaudit.errors import ConfigError
@@ -140,6 +141,7 @@ class Model:
     min_peers: int
     hospital_draws_kept: int
     shrinkage: bool
+    between_hospital_log_sd: float
     organs: tuple[str, ...]
     official_series: tuple[str, ...]
     parameters: tuple[Parameter, ...]
@@ -202,7 +204,7 @@ class Model:
         """One row per parameter: key, distribution, median, 5-95% range, citation."""
         rows = []
         for p in self.parameters:
-            lo, hi = (float(v) for v in p.dist.ppf([0.05, 0.95]))
+            lo, hi = (float(v) for v in p.dist.ppf(np.array([0.05, 0.95])))
             rows.append(
                 {
                     "key": p.key,
@@ -356,6 +358,8 @@ def parse_model(
         min_peers=int(settings.get("min_peers", 3)),
         hospital_draws_kept=int(settings.get("hospital_draws_kept", 2000)),
         shrinkage=bool(settings.get("shrinkage", True)),
+        between_hospital_log_sd=_positive(settings.get("between_hospital_log_sd", 0.7),
+                                          f"{origin}: [model] between_hospital_log_sd"),
         organs=organs,
         official_series=tuple(settings.get("official_series", [])),
         parameters=parameters,
@@ -413,6 +417,13 @@ def _parse_parameter(entry: dict[str, Any], index: int, origin: str) -> Paramete
         note=str(entry.get("note", "")),
         group=str(entry.get("group", entry["name"])),
     )
+
+
+def _positive(value: Any, where: str) -> float:
+    out = _number(value, where)
+    if out <= 0:
+        raise ConfigError(f"{where} must be positive")
+    return out
 
 
 def _number(value: Any, where: str) -> float:

@@ -70,15 +70,17 @@ def simulate_block(plan: Plan, seed: int, index: int, start: int, n: int, keep: 
     values = sample_parameters(plan, rng.random((n, plan.n_params)))
     z = rng.standard_normal((n, n_u))
     zv = rng.standard_normal((n, 2 * len(plan.virtual)))
-    m = unit_means(plan, values)
-    m += np.sqrt(plan.s2)[None, :] * z
+    vol = unit_means(plan, values)
+    z *= np.sqrt(plan.s2)[None, :]
+    vol += z
+    del z
     if plan.fusion != "precision" and len(plan.row_unit):
-        m[:, plan.evidence_units] = _bracket(plan, values, rng.standard_normal((n, len(plan.row_unit))))
-    vol = np.exp(m)
+        vol[:, plan.evidence_units] = _bracket(plan, values,
+                                               rng.standard_normal((n, len(plan.row_unit))))
+    np.exp(vol, out=vol)
     national = np.zeros((n, n_o))
-    for o in range(n_o):
-        cols = plan.organ_index == o
-        if cols.any():
+    for o, cols in enumerate(plan.organ_slices()):
+        if cols.stop > cols.start:
             national[:, o] = vol[:, cols].sum(axis=1)
     virt = np.zeros((n, len(plan.virtual)))
     if plan.virtual:

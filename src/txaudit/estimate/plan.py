@@ -13,11 +13,13 @@ and one draw of the unit's volume is ``exp(m_unit(theta) + s_unit z)``.
 
 Imputed units (no usable evidence) take the mean of their peers' ``m`` (peer
 group: same organ, then category, tier, province, widening until ``min_peers``
-are found) and a spread ``sigma^2 (1 + 1/n)`` where ``sigma^2`` is the peers'
-between-hospital variance (their spread at central parameters less their own
-estimation variance). Hospitals of the universe that are not listed at all are
-"virtual": per universe group and organ, ``n = count x participation - listed``
-hospitals, summed by the central limit theorem (see :mod:`.montecarlo`).
+are found) and a spread ``sigma^2 (1 + 1/n)`` where ``sigma`` is the model's
+``between_hospital_log_sd``. Evidence units are pooled toward the same peer
+mean with weight ``lambda = s^2 / (s^2 + sigma^2)`` (partial pooling), and
+their spread becomes ``s^2 sigma^2 / (s^2 + sigma^2)``. Hospitals of the
+universe that are not listed at all are "virtual": per universe group and organ,
+``n = count x participation - listed`` hospitals, summed by the central limit
+theorem (see :mod:`.montecarlo`).
 """
 
 from __future__ import annotations
@@ -25,15 +27,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import sparse
 
 from txaudit.estimate.base import Note
 from txaudit.estimate.distributions import Distribution
 from txaudit.estimate.model import Model
 from txaudit.estimate.prepare import Unit
-
-#: smallest between-hospital log variance used for imputation
-_MIN_VAR = 0.05**2
 
 
 @dataclass
@@ -81,12 +79,25 @@ class Plan:
     row_spread: np.ndarray  # (R,) index into spread arrays, -1 if none
     evidence_units: np.ndarray  # indices of units with rows
     imputed_units: np.ndarray
-    peer_matrix: sparse.csr_matrix  # (I, E) averaging weights
     virtual: list[VirtualGroup] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     #: organs whose total misses hospitals that could not be imputed
     incomplete: set[str] = field(default_factory=set)
     log_ok: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+
+    @property
+    def d_t(self) -> np.ndarray:
+        """``d`` transposed and contiguous (J, U), for fast products."""
+        cached = self.__dict__.get("_d_t")
+        if cached is None:
+            cached = np.ascontiguousarray(self.d.T)
+            self.__dict__["_d_t"] = cached
+        return cached  # type: ignore[no-any-return]
+
+    def organ_slices(self) -> list[slice]:
+        """Column range of each organ's units (units are sorted by organ)."""
+        edges = np.searchsorted(self.organ_index, np.arange(len(self.organs) + 1))
+        return [slice(int(edges[o]), int(edges[o + 1])) for o in range(len(self.organs))]
 
     @property
     def n_params(self) -> int:
@@ -132,6 +143,8 @@ def build_plan(model: Model, units: list[Unit], year: int) -> Plan:
     log_ok = np.array([d.positive() for d in dists], dtype=bool)
     n_j = len(keys)
     organ_pos = {o: i for i, o in enumerate(model.organs)}
+    # units of one organ side by side, so national sums are sums of column slices
+    units = sorted(units, key=lambda u: (organ_pos[u.organ], u.hospital_id))
 
     # rows
     rows = [(ui, r) for ui, u in enumerate(units) for r in u.rows]
@@ -171,43 +184,43 @@ def build_plan(model: Model, units: list[Unit], year: int) -> Plan:
     evidence = np.array([i for i, u in enumerate(units) if u.rows], dtype=np.int64)
     imputed = np.array([i for i, u in enumerate(units) if not u.rows], dtype=np.int64)
 
-    # central fused value of evidence units, for peer spreads
-    theta_c = np.array([d_.median() for d_ in dists])
-    logc = np.where(log_ok, np.log(np.where(log_ok, theta_c, 1.0)), 0.0)
-    cum_c = _spread_logs(spread_first, spread_last, spread_frac, theta_c[spread_growth][None, :],
-                         year)[0] if n_c else np.zeros(0)
-    m_central = a + d @ logc + cum_c @ wc
-
-    s2_raw = s2.copy()
     organ_index = np.array([organ_pos[u.organ] for u in units], dtype=np.int64)
-    ev_pos = {int(e): i for i, e in enumerate(evidence)}
+
+    levels_full: list[tuple[str, ...]] = [
+        ("category", "tier", "province"), ("category", "tier"), ("category",), ("group",), (),
+    ]
+    index: dict[tuple[object, ...], list[int]] = {}
+    for e in evidence:
+        ue = units[e]
+        for level in levels_full:
+            index.setdefault((ue.organ, level, *(getattr(ue, f) for f in level)), []).append(
+                int(e))
 
     def peers_of(u: Unit | None, organ: str, group: str) -> list[int]:
-        levels: list[tuple[str, ...]] = []
-        if u is not None:
-            levels += [("category", "tier", "province"), ("category", "tier"), ("category",)]
-        levels += [("group",), ()]
+        levels = levels_full if u is not None else levels_full[3:]
         found: list[int] = []
         for level in levels:
-            found = [
-                int(e) for e in evidence
-                if units[e].organ == organ
-                and all(
-                    getattr(units[e], f) == (getattr(u, f) if u is not None else group)
-                    for f in level
-                )
-            ]
+            values = tuple(getattr(u, f) if u is not None else group for f in level)
+            found = index.get((organ, level, *values), [])
             if len(found) >= model.min_peers:
                 return found
         return found
 
+    means: dict[int, tuple[float, np.ndarray, np.ndarray]] = {}
+
+    def peer_mean(peers: list[int]) -> tuple[float, np.ndarray, np.ndarray]:
+        # peer lists are shared objects from the index: cache their means by identity
+        key = id(peers)
+        if key not in means:
+            means[key] = (float(np.mean(a[peers])), d[peers].mean(axis=0),
+                          wc[:, peers].mean(axis=1))
+        return means[key]
+
     def spread_of(peers: list[int]) -> float:
-        vals = m_central[peers]
-        if len(peers) < max(2, model.min_peers):
-            return max(float(np.var(vals)) if len(peers) > 1 else 0.0,
-                       model_imputation_var(model))
-        between = float(np.var(vals, ddof=1)) - float(np.mean(s2_raw[peers]))
-        return max(between, _MIN_VAR)
+        # A fixed, cited between-hospital spread (not estimated from the evidence):
+        # estimating it would let more evidence of volume lower other hospitals'
+        # estimates through a smaller spread, breaking monotonicity.
+        return model.between_hospital_log_sd**2
 
     # Partial pooling: an evidence unit's fused estimate is a measurement of its
     # log volume; the peer group's spread is the prior. Combining them removes the
@@ -221,8 +234,9 @@ def build_plan(model: Model, units: list[Unit], year: int) -> Plan:
                 continue
             tau2 = spread_of(peers)
             lam = s2[e] / (s2[e] + tau2)
-            pooled.append((int(e), lam, float(np.mean(a[peers])), d[peers].mean(axis=0),
-                           wc[:, peers].mean(axis=1), s2[e] * tau2 / (s2[e] + tau2)))
+            mu_a, mu_d, mu_wc = peer_mean(peers)
+            pooled.append((int(e), lam, mu_a, mu_d, mu_wc, s2[e] * tau2 / (s2[e] + tau2)))
+        means.clear()  # the pooled values below replace the raw ones
         for e, lam, mu_a, mu_d, mu_wc, post in pooled:
             a[e] = (1 - lam) * a[e] + lam * mu_a
             d[e] = (1 - lam) * d[e] + lam * mu_d
@@ -231,7 +245,6 @@ def build_plan(model: Model, units: list[Unit], year: int) -> Plan:
 
     keep = np.ones(n_u, dtype=bool)
     incomplete: set[str] = set()
-    peer_rows: list[list[int]] = []
     for i in imputed:
         u = units[i]
         peers = peers_of(u, u.organ, u.group)
@@ -241,14 +254,30 @@ def build_plan(model: Model, units: list[Unit], year: int) -> Plan:
             notes.append(Note("no_peers",
                               f"no hospital has evidence for {u.organ} in {year}: cannot impute; "
                               "left out of the total", u.hospital_id, year=year))
-            peer_rows.append([])
             continue
-        a[i] = float(np.mean(a[peers]))
-        d[i] = d[peers].mean(axis=0)
-        wc[:, i] = wc[:, peers].mean(axis=1)
-        sig2 = spread_of(peers)
-        s2[i] = sig2 * (1.0 + 1.0 / len(peers))
-        peer_rows.append([ev_pos[p] for p in peers])
+        a[i], d[i], wc[:, i] = peer_mean(peers)
+        s2[i] = spread_of(peers) * (1.0 + 1.0 / len(peers))
+
+    virtual: list[VirtualGroup] = []
+    for gname, organ, count_key, part_key in virtual_specs:
+        peers = peers_of(None, organ, gname)
+        listed = sum(1 for k, u in zip(keep, units, strict=True)
+                     if k and u.group == gname and u.organ == organ)
+        listed_total = len({u.hospital_id for k, u in zip(keep, units, strict=True)
+                            if k and u.group == gname})
+        if not peers:
+            incomplete.add(organ)
+            notes.append(Note("no_peers",
+                              f"unlisted {gname} hospitals for {organ}: no hospital has evidence "
+                              f"for {organ} in {year}; they are left out of the total", year=year))
+            continue
+        virtual.append(
+            VirtualGroup(
+                gname, organ, organ_pos[organ],
+                *peer_mean(peers), spread_of(peers), len(peers), col[count_key],
+                col[part_key], listed, listed_total,
+            )
+        )
 
     # drop units that could not be imputed (kept in notes)
     if not keep.all():
@@ -259,52 +288,16 @@ def build_plan(model: Model, units: list[Unit], year: int) -> Plan:
         organ_index = organ_index[keep]
         row_unit = remap[row_unit]
         evidence = remap[evidence]
-        peer_rows = [p for p, i in zip(peer_rows, imputed, strict=True) if keep[i]]
         imputed = remap[imputed[keep[imputed]]]
-    n_i, n_e = len(imputed), len(evidence)
-    data, ri_, ci_ = [], [], []
-    for r, peers in enumerate(peer_rows):
-        for p in peers:
-            ri_.append(r)
-            ci_.append(p)
-            data.append(1.0 / len(peers))
-    peer_matrix = sparse.csr_matrix((data, (ri_, ci_)), shape=(n_i, n_e))
-
-    virtual: list[VirtualGroup] = []
-    for gname, organ, count_key, part_key in virtual_specs:
-        peers = peers_of(None, organ, gname)
-        listed = sum(1 for u in units if u.group == gname and u.organ == organ)
-        listed_total = len({u.hospital_id for u in units if u.group == gname})
-        if not peers:
-            incomplete.add(organ)
-            notes.append(Note("no_peers",
-                              f"unlisted {gname} hospitals for {organ}: no hospital has evidence "
-                              f"for {organ} in {year}; they are left out of the total", year=year))
-            continue
-        virtual.append(
-            VirtualGroup(
-                gname, organ, organ_pos[organ],
-                float(np.mean(a[peers])), d[peers].mean(axis=0), wc[:, peers].mean(axis=1),
-                spread_of(peers), len(peers), col[count_key], col[part_key], listed,
-                listed_total,
-            )
-        )
-
     return Plan(
         year=year, fusion=model.fusion, keys=keys, dists=dists, units=units,
         organ_index=organ_index, organs=model.organs, a=a, d=d, s2=s2, wc=wc,
         spread_first=spread_first, spread_last=spread_last, spread_frac=spread_frac,
         spread_growth_col=spread_growth, row_unit=row_unit, row_a=row_a, row_d=row_d,
         row_var=row_var, row_spread=row_spread, evidence_units=evidence,
-        imputed_units=imputed, peer_matrix=peer_matrix, virtual=virtual, notes=notes,
+        imputed_units=imputed, virtual=virtual, notes=notes,
         log_ok=log_ok, incomplete=incomplete,
     )
-
-
-def model_imputation_var(model: Model) -> float:
-    """Between-hospital log variance used when a peer group is too small."""
-    sd = float(model.raw.get("model", {}).get("imputation_log_sd", 0.8))
-    return sd * sd
 
 
 def _spread_logs(
@@ -349,9 +342,10 @@ def sample_parameters(plan: Plan, u: np.ndarray) -> np.ndarray:
         if g.listed <= 0:
             continue
         need = g.listed / np.maximum(out[:, g.count_col], 1e-12)
-        part_bound[g.part_col] = np.maximum(part_bound.get(g.part_col, 0.0), need)
-    for col, bound in part_bound.items():
-        out[:, col] = plan.dists[col].ppf_above(u[:, col], bound)
+        prev = part_bound.get(g.part_col)
+        part_bound[g.part_col] = need if prev is None else np.maximum(prev, need)
+    for col, lower in part_bound.items():
+        out[:, col] = plan.dists[col].ppf_above(u[:, col], lower)
     return out
 
 
@@ -364,7 +358,8 @@ def log_theta(plan: Plan, values: np.ndarray) -> np.ndarray:
 def unit_means(plan: Plan, values: np.ndarray) -> np.ndarray:
     """Fused log-mean ``m`` of every unit for parameter rows ``values`` (n, J) -> (n, U)."""
     lt = log_theta(plan, values)
-    out = plan.a[None, :] + lt @ plan.d.T
+    out = lt @ plan.d_t
+    out += plan.a[None, :]
     if plan.wc.shape[0]:
         cum = _spread_logs(plan.spread_first, plan.spread_last, plan.spread_frac,
                            values[:, plan.spread_growth_col], plan.year)

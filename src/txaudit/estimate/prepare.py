@@ -83,6 +83,8 @@ def _int(value: Any) -> int | None:
 def check_observations(observations: pd.DataFrame, model: Model) -> Checked:
     """Validate hospital-level observations before estimation.
 
+    An observation without ``year`` but with an ``as_of`` date (a value read on
+    a dated web page) is taken as that year's value, with one summary warning.
     Stops (:class:`EstimationError`) on values that make the arithmetic
     impossible: a length of stay of zero or less, an occupancy below 0 or above
     the model's ``occupancy_ceiling``. Records a warning and leaves the row out
@@ -96,7 +98,8 @@ def check_observations(observations: pd.DataFrame, model: Model) -> Checked:
             f"observation frame lacks column(s) {', '.join(missing)}",
             file="observations",
             field=missing[0],
-            hint=f"expected the columns of txaudit.frames.OBSERVATION_COLUMNS: {OBSERVATION_COLUMNS}",
+            hint="expected the columns of txaudit.frames.OBSERVATION_COLUMNS: "
+            + ", ".join(OBSERVATION_COLUMNS),
         )
     obs = observations
     if "status" in obs.columns:
@@ -116,6 +119,7 @@ def check_observations(observations: pd.DataFrame, model: Model) -> Checked:
             )
         )
     keep: list[int] = []
+    snapshot_years: dict[int, int] = {}
     spans: dict[str, tuple[int, int, float]] = {}
     records = obs.to_dict("records")
     for i, rec in enumerate(records):
@@ -184,10 +188,23 @@ def check_observations(observations: pd.DataFrame, model: Model) -> Checked:
                 continue
             spans[oid] = (first, last, frac)
         elif _int(rec.get("year")) is None:
-            note("no_period", "observation has no year; not used")
-            continue
+            snapshot = _as_of(_text(rec.get("as_of")) or "")[0]
+            if snapshot is None:
+                note("no_period", "observation has neither a year nor an as_of date; not used")
+                continue
+            # a value read on a dated page (a snapshot) is taken as that year's value
+            snapshot_years[i] = snapshot
         keep.append(i)
+    if snapshot_years:
+        notes.append(Note(
+            "snapshot_year",
+            f"{len(snapshot_years)} observations have no year; the year of their as_of "
+            "(snapshot) date is used instead",
+        ))
     kept = obs.iloc[keep].copy()
+    if snapshot_years:
+        years = [snapshot_years.get(i, _int(records[i].get("year"))) for i in keep]
+        kept["year"] = pd.array(years, dtype="Int64")
     return Checked(kept, notes, spans)
 
 
@@ -347,7 +364,8 @@ def prepare_year(
     notes: list[Note] = []
     obs = checked.observations
     grouped: dict[str, dict[str, list[dict[str, Any]]]] = {}
-    for rec in obs.to_dict("records"):
+    records: list[dict[str, Any]] = obs.to_dict("records")  # type: ignore[assignment]
+    for rec in records:
         grouped.setdefault(str(rec["hospital_id"]), {}).setdefault(
             str(rec["indicator"]), []
         ).append(rec)

@@ -58,7 +58,7 @@ class SensitivityResult:
 
 
 def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = df.replace({np.nan: None}).to_dict("records")
+    out: list[dict[str, Any]] = df.replace({np.nan: None}).to_dict("records")  # type: ignore[assignment]
     return out
 
 
@@ -126,11 +126,12 @@ def sobol(plan: Plan, groups: dict[str, str], n_base: int = 1024, seed: int = 0
             continue
         res = sobol_analyze.analyze(problem, values, calc_second_order=False, seed=seed)
         # SALib orders groups by first appearance; without groups, by variable
-        labels = list(pd.unique(np.array(group_of))) if len(distinct) > 1 else names
+        grouped = len(distinct) > 1 or len(names) == 1
+        labels = list(pd.unique(np.array(group_of))) if grouped else names
         rows = []
         for i, label in enumerate(labels):
             members = ([n for n, g in zip(names, group_of, strict=True) if g == label]
-                       if len(distinct) > 1 else [label])
+                       if grouped else [label])
             rows.append({
                 "group": label, "parameters": ";".join(members),
                 "S1": float(res["S1"][i]), "S1_conf": float(res["S1_conf"][i]),

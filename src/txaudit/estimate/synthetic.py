@@ -33,8 +33,6 @@ from txaudit.frames import HOSPITAL_COLUMNS, OBSERVATION_COLUMNS, OFFICIAL_FIGUR
 
 #: typical yearly volume (all organs) of a hospital by category
 TYPICAL_VOLUME = {"civilian": 220.0, "military": 180.0, "regional": 120.0, "unapproved": 50.0}
-#: between-hospital log-sd of true volumes within a category
-VOLUME_LOG_SD = 0.7
 #: probability that a listed hospital reports each kind of evidence
 EVIDENCE_PROBABILITY = {
     "transplant_beds": 0.35,
@@ -108,7 +106,7 @@ def synthetic_country(
 
     def volume(cat: str, organ: str) -> float:
         return (TYPICAL_VOLUME[cat] * _value(model, theta, "organ_mix", organ)
-                * math.exp(VOLUME_LOG_SD * rng.standard_normal()))
+                * math.exp(model.between_hospital_log_sd * rng.standard_normal()))
 
     for group in model.universe:
         count_p = model.find("universe_count", None, group.name, year)

@@ -17,7 +17,9 @@ from typing import Any
 
 ZERO_HASH = "0" * 64
 
-_encode_str = json.encoder.encode_basestring  # the C encoder json.dumps uses without ASCII
+#: the C string encoder json.dumps uses when ensure_ascii is off
+encode_str = json.encoder.encode_basestring
+_encode_str = encode_str
 
 
 def sha256_hex(data: bytes) -> str:

@@ -48,7 +48,6 @@ def make_engine(sa_url: str) -> Engine:
             # a whole import (and its savepoints) is one transaction.
             dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
 

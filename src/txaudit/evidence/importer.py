@@ -23,7 +23,8 @@ from txaudit import frames
 from txaudit.errors import InputError
 from txaudit.evidence import canonical as C
 from txaudit.evidence import validate as VAL
-from txaudit.evidence.ledger import Writer
+from txaudit.evidence.fastpath import make_fast_observation
+from txaudit.evidence.ledger import Writer, key_of
 from txaudit.evidence.schema import SPECS
 
 if TYPE_CHECKING:
@@ -302,7 +303,6 @@ def _same_source(w: Writer, row: dict[str, Any], seen: dict[str, str]) -> bool:
 def _import_csv(w: Writer, item: _Item, ctx: VAL.Context, known_blobs: set[str]) -> int:
     table, label = item.table, item.label
     check = VAL.CHECKS[table]
-    spec = SPECS[table]
     records = _records(item.path, label)
     first = next(records, None)
     if first is None or not any(f.strip() for f in first[1]):
@@ -310,6 +310,7 @@ def _import_csv(w: Writer, item: _Item, ctx: VAL.Context, known_blobs: set[str])
                          hint=f"the first line must be the header: {','.join(csv_columns(table))}")
     header = _header(table, first[1], label)
     width = len(header)
+    fast = make_fast_observation(header, ctx) if table == "observations" else None
     seen_sources: dict[str, str] = {}
     batch: list[tuple[Any, ...]] = []
     keys: list[str] = []
@@ -321,14 +322,17 @@ def _import_csv(w: Writer, item: _Item, ctx: VAL.Context, known_blobs: set[str])
                 continue
             raise InputError(f"has {len(rec)} fields; the header has {width}", file=label,
                              line=line)
-        raw = dict(zip(header, rec, strict=True))
-        try:
-            row = check(raw, ctx)
-            if table == "sources":
-                _source_bytes(row, VAL.text(raw, "path"), item.path.parent, w, known_blobs)
-        except InputError as e:
-            raise InputError(e.message, file=label, line=line, field=e.field,
-                             hint=e.hint) from None
+        row = fast(rec) if fast is not None else None
+        if row is None:
+            raw = dict(zip(header, rec, strict=True))
+            try:
+                row = check(raw, ctx)
+                if table == "sources":
+                    _source_bytes(row, VAL.text(raw, "path"), item.path.parent, w,
+                                  known_blobs)
+            except InputError as e:
+                raise InputError(e.message, file=label, line=line, field=e.field,
+                                 hint=e.hint) from None
         if table == "sources" and row["sha256"] in ctx.sources:
             # content-addressed: the same source again is a no-op, different metadata is not
             if _same_source(w, row, seen_sources):
@@ -343,7 +347,7 @@ def _import_csv(w: Writer, item: _Item, ctx: VAL.Context, known_blobs: set[str])
         batch.append(w.prepare(table, row))
         if table == "sources":
             seen_sources[row["sha256"]] = row["row_hash"]
-        keys.append(C.key_text([row[k] for k in spec.key]))
+        keys.append(key_of(table, row))
         lines.append(line)
         n += 1
         if len(batch) >= BATCH:

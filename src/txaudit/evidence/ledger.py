@@ -18,6 +18,7 @@ a different ledger head; publishing or signing the head guards against that.)
 
 from __future__ import annotations
 
+import hashlib
 import json
 import operator
 from collections.abc import Iterable, Iterator, Sequence
@@ -54,9 +55,14 @@ def content_hasher(table: str) -> Any:
     plain = [c for c in spec.content if spec.kinds[c] != BOOL]
     if len(plain) == len(spec.content):
         cols = list(spec.content)
+        enc = C.encode_str
+        head = f"[{enc(table)},"
 
+        # the same bytes as C.row_hash, fused into one pass for large imports
         def _fast(row: Any) -> str:
-            return C.row_hash(table, [None if (v := row[c]) is None else str(v) for c in cols])
+            body = ",".join(["null" if (v := row[c]) is None
+                             else enc(v if type(v) is str else str(v)) for c in cols])
+            return hashlib.sha256(f"{head}{body}]".encode()).hexdigest()
 
         return _fast
     fns = [(c, _canon_fn(spec.kinds[c])) for c in spec.content]
@@ -69,7 +75,11 @@ def content_hasher(table: str) -> Any:
 
 def key_of(table: str, row: Any) -> str:
     """The text key of a row (composite keys joined)."""
-    return C.key_text([row[k] for k in SPECS[table].key])
+    key = SPECS[table].key
+    if len(key) == 1:
+        v = row[key[0]]
+        return "" if v is None else str(v)
+    return C.key_text([row[k] for k in key])
 
 
 class Writer:
@@ -202,7 +212,7 @@ def last_event(conn: Connection) -> tuple[int, str]:
 class Problem:
     """One thing ``verify`` found wrong."""
 
-    kind: str  # row | event | chain | blob | orphan
+    kind: str  # row | event | chain | blob | signature
     where: str  # e.g. "observations obs-1", "event 7", "blob ab12…"
     message: str
 
@@ -258,9 +268,7 @@ def verify(conn: Connection, blobs: BlobStore) -> VerifyReport:
     events = [dict(r) for r in conn.execute(
         select(ledger_events).order_by(ledger_events.c.seq)).mappings()]
     report.events = len(events)
-    by_seq = {e["seq"]: e for e in events}
     digests: dict[int, C.EventDigest] = {e["seq"]: C.EventDigest() for e in events}
-    orphan = C.EventDigest()
 
     for table in TABLE_ORDER:
         spec = SPECS[table]
@@ -282,7 +290,6 @@ def verify(conn: Connection, blobs: BlobStore) -> VerifyReport:
                     "content does not match its row hash (the row was altered)"))
             dig = digests.get(row["event_seq"])
             if dig is None:
-                orphan.add_row(table, key, actual)
                 report.problems.append(Problem(
                     "row", f"{table} {key}",
                     f"names ledger event {row['event_seq']}, which does not exist"))
@@ -349,7 +356,6 @@ def verify(conn: Connection, blobs: BlobStore) -> VerifyReport:
                 "blob", f"blob {name}", f"bytes hash to {actual}: the blob was altered"))
     for sha in sorted(referenced - seen):
         report.problems.append(Problem("blob", f"blob {sha}", "is cited but missing"))
-    del by_seq
     return report
 
 

@@ -182,8 +182,7 @@ class Store(Queries):
             if w.conn.execute(select(TABLES["sources"].c.sha256).where(
                     TABLES["sources"].c.sha256 == sha)).first():
                 return sha
-            ctx = self._context(w.conn, hospitals=False)
-            row = VAL.check_source(raw, ctx)
+            row = VAL.check_source(raw, self._lookup_context(w.conn))
             w.blobs.put(w.conn, data)
             w.insert("sources", [row])
         return sha
@@ -201,11 +200,19 @@ class Store(Queries):
                 is not None
 
     def _context(self, conn: Connection, *, hospitals: bool = True) -> VAL.Context:
+        """All source and hospital ids, for imports that check many rows."""
         ctx = VAL.Context()
         ctx.sources = {r[0] for r in conn.exec_driver_sql("SELECT sha256 FROM sources")}
         if hospitals:
             ctx.hospitals = {r[0] for r in conn.exec_driver_sql(
                 "SELECT hospital_id FROM hospitals")}
+        return ctx
+
+    def _lookup_context(self, conn: Connection) -> VAL.Context:
+        """Ids looked up one by one, for single writes (no full-table reads)."""
+        ctx = VAL.Context()
+        ctx.sources = _DbIds(conn, TABLES["sources"].c.sha256)
+        ctx.hospitals = _DbIds(conn, TABLES["hospitals"].c.hospital_id)
         return ctx
 
     # -- observations -------------------------------------------------------------------
@@ -230,7 +237,7 @@ class Store(Queries):
         if not fields.get("observation_id"):
             seed = C.dumps([w.seq, {k: C.canon(v) for k, v in sorted(fields.items())}])
             fields["observation_id"] = "obs-" + C.sha256_hex(seed.encode())[:16]
-        row = VAL.check_observation(fields, self._context(w.conn))
+        row = VAL.check_observation(fields, self._lookup_context(w.conn))
         t = TABLES["observations"]
         if w.conn.execute(select(t.c.observation_id).where(
                 t.c.observation_id == row["observation_id"])).first():
@@ -296,9 +303,9 @@ class Store(Queries):
         """
         ids: list[str] = []
         with self.writing(actor, "add_claims") as w:
-            ctx = self._context(w.conn)
+            ctx = self._lookup_context(w.conn)
             t = TABLES["claims"]
-            have = {r[0] for r in w.conn.execute(select(t.c.claim_id))}
+            have = _DbIds(w.conn, t.c.claim_id)
             new: list[dict[str, Any]] = []
             for i, raw in enumerate(claims):
                 try:
@@ -413,6 +420,27 @@ class Store(Queries):
         from txaudit.evidence.export import export
 
         return export(self, Path(out), format)
+
+
+class _DbIds:
+    """Set-like view of one key column: ``in`` asks the database (and remembers)."""
+
+    def __init__(self, conn: Connection, column: Any) -> None:
+        self._conn = conn
+        self._column = column
+        self._known: set[Any] = set()
+
+    def __contains__(self, value: object) -> bool:
+        if value in self._known:
+            return True
+        found = self._conn.execute(
+            select(self._column).where(self._column == value).limit(1)).first()
+        if found is not None:
+            self._known.add(value)
+        return found is not None
+
+    def add(self, value: Any) -> None:
+        self._known.add(value)
 
 
 def _build(url: str | Path | None) -> Store:

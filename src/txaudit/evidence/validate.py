@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from txaudit import vocabulary as V
 from txaudit.errors import InputError
@@ -30,12 +30,20 @@ _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 
 
+class IdSet(Protocol):
+    """What validation needs of a set of ids (a ``set``, or a view that asks the store)."""
+
+    def __contains__(self, value: object, /) -> bool: ...
+
+    def add(self, value: str, /) -> None: ...
+
+
 @dataclass
 class Context:
     """Ids a row may refer to: those in the store plus those earlier in the same import."""
 
-    hospitals: set[str] = field(default_factory=set)
-    sources: set[str] = field(default_factory=set)
+    hospitals: IdSet = field(default_factory=lambda: set[str]())
+    sources: IdSet = field(default_factory=lambda: set[str]())
 
 
 Row = Mapping[str, Any]
@@ -134,7 +142,7 @@ def choice(row: Row, name: str, options: Any, *, required: bool = False,
     return s
 
 
-def _sha(row: Row, name: str, known: set[str] | None, *, required: bool = False) -> str | None:
+def _sha(row: Row, name: str, known: IdSet | None, *, required: bool = False) -> str | None:
     s = text(row, name, required=required)
     if s is None:
         return None

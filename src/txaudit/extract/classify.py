@@ -9,6 +9,7 @@ every claim goes to a human reviewer who cannot see what was not proposed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -25,6 +26,7 @@ _COMBINED_ORGAN = {
     "小肠": "intestine", "intestine": "intestine", "intestinal": "intestine",
 }  # fmt: skip
 _ORGAN_SPLIT = lx.ORGAN_TERMS
+_ORGAN_AFTER = re.compile(rf"\s*(?:{lx.ORGAN_TERMS.pattern})(?=\s*(?:脏)?移植)")
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,13 @@ def _in_transplant_clause(mention: Mention, context: SentenceContext) -> bool:
         return True
     if context.topic_carried and not lx.WHOLE_HOSPITAL.search(mention.clause):
         return True  # "中心目前拥有病床120张" after a sentence naming the transplant centre
-    if lx.DEPARTMENT.search(mention.clause):
+    clause = mention.clause.lstrip()
+    # a clause opening with a bare "中心"/"the center" speaks of the unit the sentence
+    # (or the page) is about; only a named other department or the hospital excludes it
+    anaphor = lx.ANAPHOR_UNIT.match(clause)
+    if anaphor:
+        clause = clause[anaphor.end() :]
+    if lx.DEPARTMENT.search(clause):
         return False
     return context.transplant
 
@@ -117,6 +125,8 @@ def _indicator(category: str, mention: Mention, context: SentenceContext) -> str
                 return "ward_census"
             if lx.ADMISSION.search(mention.clause):
                 return "admissions"
+            if lx.CENSUS_NOUN.search(mention.clause):
+                return "ward_census"
             if lx.PERFORM.search(context.masked):
                 return _transplant_count(mention, context)
             return None
@@ -216,6 +226,10 @@ def _transplant_count(mention: Mention, context: SentenceContext) -> str:
         return "transplants_peak_day"
     if lx.CONCURRENT.search(sentence):
         return "concurrent_operations"
+    # "共开展2800余例，年均560例": an annual word in the number's own clause wins over
+    # a cumulative word elsewhere in the sentence
+    if lx.ANNUAL.search(mention.before + " " + mention.rest):
+        return "transplants_annual"
     if lx.CUMULATIVE.search(sentence) or context.year_range:
         return "transplants_cumulative"
     if lx.ANNUAL.search(sentence) or "#" in sentence or lx.RELATIVE_YEAR.search(sentence):
@@ -261,6 +275,10 @@ def _organs(mention: Mention, context: SentenceContext) -> tuple[str, ...]:
         found = _last_organ(mention.modifiers)
         if found:
             return (found,)
+    # "3例肾移植和2例肝移植": the organ written right after the unit is the number's own
+    own = _ORGAN_AFTER.match(mention.after)
+    if own and own.lastgroup:
+        return (own.lastgroup,)
     for text in (mention.before, context.masked[: mention.start]):
         found = _last_organ(text)
         if found:

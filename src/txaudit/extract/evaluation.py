@@ -8,11 +8,9 @@ agrees), because a wrong period is a reviewer's fix, not a missed claim.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from importlib import resources
 from typing import Any
 
 from txaudit.extract.claims import extract_claims
@@ -46,11 +44,9 @@ class Score:
         return self.period_agree / self.true_positive if self.true_positive else 1.0
 
 
-def load_labelled() -> list[dict[str, Any]]:
-    """The labelled sentences shipped with txaudit (``extract/labelled/sentences.jsonl``)."""
-    path = resources.files("txaudit.extract").joinpath("labelled/sentences.jsonl")
-    with path.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+#: where the labelled set ships, relative to the ``txaudit.extract`` package; tests and
+#: the benchmark read it (``importlib.resources``), this module only scores records
+LABELLED_RESOURCE = "labelled/sentences.jsonl"
 
 
 def _key(claim: Mapping[str, Any]) -> tuple[Any, ...]:

@@ -9,6 +9,7 @@ classifier reads. It decides nothing about what the quantity means.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,9 +47,12 @@ _QUALIFIER_OF: dict[str, str] = {
 }  # fmt: skip
 _MASK_CHAR = "#"
 _UNIT_SPACES = re.compile(r"[\s-]+")
-# one pass over the sentence: the masking patterns joined (their group names dropped)
+# one pass over the sentence: the masking patterns joined (their group names dropped),
+# behind a lookahead on the characters any of them can start with, which lets the
+# regex engine skip most positions at once (about twice as fast)
 _MASKED = re.compile(
-    "|".join(
+    r"(?=[\d〇零一二三四五六七八九角骨造干毛头皮脂植电传热邮第+(abcdfhjmnopst])(?:"
+    + "|".join(
         "(?:" + re.sub(r"\(\?P<\w+>", "(?:", pattern.pattern) + ")"
         for pattern in (
             lx.NON_ORGAN_TRANSPLANT,
@@ -60,6 +64,7 @@ _MASKED = re.compile(
             lx.ADDRESS,
         )
     )
+    + ")"
 )
 
 
@@ -75,6 +80,7 @@ class Mention:
     modifiers: str  # English words between the number and its unit noun ("kidney")
     before: str  # text from the previous quantity (or clause start) to this one
     after: str  # text from this quantity to the next one (or the clause end)
+    rest: str  # text from this quantity to the clause end
     clause: str  # the clause holding the quantity
 
 
@@ -92,6 +98,7 @@ def find_mentions(masked: str) -> list[Mention]:
     breaks = [0]
     for match in lx.CLAUSE_BREAK.finditer(masked):
         breaks.append(match.end())
+    breaks.sort()
     raw: list[tuple[int, int, int, ParsedNumber, str | None, str | None, str]] = []
     for match in lx.NUMBER.finditer(masked):
         start, end = match.span()
@@ -108,8 +115,8 @@ def find_mentions(masked: str) -> list[Mention]:
         unit, category, modifiers, end = _unit(masked, end)
         if unit is not None:
             late = lx.POST_QUALIFIER.match(masked, end)
-            if late and late.group("q") in ("左右", "以上", "以内", "之内", "上下", "余", "or more",
-                                           "or so"):
+            if late and late.group("q") in ("左右", "以上", "以内", "之内", "内", "上下", "余",
+                                           "or more", "or so"):
                 post_text, end = post_text or late.group("q"), late.end()
         if category is None and percent:
             category = "percent"
@@ -125,11 +132,12 @@ def find_mentions(masked: str) -> list[Mention]:
         span_start = pre.start() if pre else start
         raw.append((span_start, start, end, number, unit, category, modifiers))
     raw = _share_units(masked, raw)
+    raw = _join_duration_ranges(masked, raw)
     mentions: list[Mention] = []
     for i, (span_start, start, end, number, unit, category, modifiers) in enumerate(raw):
-        clause_start = max(b for b in breaks if b <= start)
-        later = [b for b in breaks if b > end]
-        clause_end = min(later) - 1 if later else len(masked)
+        clause_start = breaks[bisect_right(breaks, start) - 1]
+        following_break = bisect_right(breaks, end)
+        clause_end = breaks[following_break] - 1 if following_break < len(breaks) else len(masked)
         previous_end = raw[i - 1][2] if i else 0
         next_start = raw[i + 1][1] if i + 1 < len(raw) else len(masked)
         mentions.append(
@@ -142,6 +150,7 @@ def find_mentions(masked: str) -> list[Mention]:
                 modifiers=modifiers,
                 before=masked[max(clause_start, previous_end) : span_start],
                 after=masked[end : max(end, min(clause_end, next_start))],
+                rest=masked[end : max(end, clause_end)],
                 clause=masked[clause_start:clause_end],
             )
         )
@@ -165,7 +174,47 @@ def _share_units(masked: str, raw: list[Any]) -> list[Any]:
         if gap and following[4] is not None:
             shared[i] = (span_start, start, end, number, following[4], following[5],
                          gap.group("organ"))  # fmt: skip
+            # "more than 4,300 kidney and 1,100 liver transplants": the qualifier
+            # written once before the pair applies to both numbers
+            later = following[3]
+            if later.qualifier == "exact" and number.qualifier not in ("exact", "range"):
+                spread = ParsedNumber(later.value, qualifier=number.qualifier)
+                shared[i + 1] = (*following[:3], spread, *following[4:])
     return shared
+
+
+_RANGE_JOIN = re.compile(r"^\s*(?:至|到|~|-|to)\s*$")
+
+
+def _join_duration_ranges(masked: str, raw: list[Any]) -> list[Any]:
+    """"半年到一年", "six months to a year": two durations with their own units, one range.
+
+    Both ends are converted to days here (the joined mention's unit is 天), since
+    their units differ.
+    """
+    joined: list[Any] = []
+    i = 0
+    while i < len(raw):
+        current = raw[i]
+        if i + 1 < len(raw):
+            following = raw[i + 1]
+            days_a = lx.DAYS_PER_UNIT.get(current[4] or "")
+            days_b = lx.DAYS_PER_UNIT.get(following[4] or "")
+            gap = masked[current[2] : following[1]]
+            low, high = current[3], following[3]
+            single = low.low is None and high.low is None
+            if days_a and days_b and single and _RANGE_JOIN.match(gap):
+                a, b = low.value * days_a, high.value * days_b
+            else:
+                a = b = None
+            if a is not None and b is not None and a <= b:
+                number = ParsedNumber((a + b) / 2, a, b, "range")
+                joined.append((current[0], current[1], following[2], number, "天", "time", ""))
+                i += 2
+                continue
+        joined.append(current)
+        i += 1
+    return joined
 
 
 def _percent(masked: str, end: int) -> tuple[int, bool]:
@@ -182,7 +231,11 @@ def _unit(masked: str, end: int) -> tuple[str | None, str | None, str, int]:
     if zh:
         unit = zh.group("unit")
         return unit, lx.UNIT_CATEGORY[unit], "", zh.end()
-    en = lx.EN_HYPHEN_UNIT.match(masked, end) or lx.EN_UNIT.match(masked, end)
+    en = (
+        lx.EN_HYPHEN_UNIT.match(masked, end)
+        or lx.EN_UNIT.match(masked, end)
+        or lx.EN_PERSON_UNIT.match(masked, end)
+    )
     if en:
         unit = _UNIT_SPACES.sub(" ", en.group("unit"))
         category: str | None = None

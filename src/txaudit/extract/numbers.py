@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from txaudit.errors import InputError
 from txaudit.extract.text import normalise
@@ -133,6 +133,7 @@ _SUFFIX_QUALIFIERS: tuple[tuple[str, str], ...] = (
     ("以上", "at_least"),
     ("以内", "less_than"),
     ("之内", "less_than"),
+    ("内", "less_than"),
     ("左右", "approx"),
     ("上下", "approx"),
     ("余", "more_than"),
@@ -173,6 +174,8 @@ _ARABIC = re.compile(
 _TWO_ADJACENT = re.compile(r"^([一二两三四五六七八九])([二三四五六七八九])(十|百|千|万)?$")
 
 
+#: longer digit runs are identifiers or garbage, never quantities
+_MAX_DIGITS = 18
 _SPACES = re.compile(r"\s+")
 _PERCENT_SIGN = re.compile(r"\s*(?:%|percent)")
 _INNER_MORE = re.compile(r"(.+?)[余多来](万|亿|千|百)")
@@ -247,7 +250,15 @@ def parse_number(text: str) -> ParsedNumber:
         qualifier = "more_than" if qualifier == "exact" else qualifier
     if percent:
         body = body.rstrip("%").strip()
-    parsed = _parse_body(body, text)
+    if sum(ch.isdigit() for ch in body) > _MAX_DIGITS:
+        raise InputError(
+            f"{text[:40]!r} has more than {_MAX_DIGITS} digits: not a count, price or rate",
+            field="text",
+        )
+    try:
+        parsed = _parse_body(body, text)
+    except InvalidOperation:
+        raise InputError(f"{text[:40]!r} is too large to be a quantity", field="text") from None
     if parsed.qualifier == "range" or parsed.low is not None:
         result = parsed
     else:
@@ -317,7 +328,9 @@ def _parse_single(text: str, original: str) -> Decimal:
             raise InputError(f"cannot read {original!r} as a number", field="text") from exc
         mult = (arabic.group("mult") or "").strip()
         return _clean(number * _multiplier(mult, original))
-    if text and all(ch in CHINESE_NUMERAL_CHARS or ch.isdigit() or ch == "." for ch in text):
+    if text and text != "半" and all(
+        ch in CHINESE_NUMERAL_CHARS or ch.isdigit() or ch == "." for ch in text
+    ):
         return _parse_chinese(text, original)
     words = _parse_english(text)
     if words is not None:
@@ -393,6 +406,8 @@ def _parse_chinese(text: str, original: str) -> Decimal:
 
 
 def _parse_english(text: str) -> Decimal | None:
+    if text.strip() == "半":  # 半年, 半个月: half
+        return Decimal("0.5")
     words = [w for w in _WORD_SPLIT.split(text.strip()) if w and w != "and"]
     if not words:
         return None

@@ -16,7 +16,6 @@ from datetime import date
 from txaudit.extract import lexicon as lx
 from txaudit.extract.numbers import parse_number
 
-
 _CLAUSE = re.compile(r"[，,；;。]")
 _FOUR_DIGITS = re.compile(r"(?:19|20)\d{2}")
 #: a sentence without any of these holds no period expression at all
@@ -89,6 +88,11 @@ def read_periods(sentence: str, document_date: date | None) -> SentencePeriods:
             month = lx.MONTH_NUMBER[name[:3]] if name else None
             consumed.add(match.start("y2"))
         as_of = _end_of(year, month)
+    relative = lx.RELATIVE_AS_OF.search(sentence)
+    if relative and document_date is not None and as_of is None:
+        word = relative.group("zh") or relative.group("en")
+        back = {"前年": 2, "the year before last": 2, "今年": 0, "this year": 0}.get(word, 1)
+        as_of = _end_of(document_date.year - back, None)
     if lx.THIS_YEAR_SINCE.search(sentence) and document_date is not None:
         since = since or document_date.year
     years: list[tuple[int, int]] = []
@@ -103,7 +107,7 @@ def read_periods(sentence: str, document_date: date | None) -> SentencePeriods:
             if match.start() in consumed or any(abs(match.start() - c) < 3 for c in consumed):
                 continue
             # "founded in 1999" / "1958年建院": the founding word sits in the same clause
-            before = _CLAUSE.split(sentence[max(0, match.start() - 20) : match.start()])[-1]
+            before = _CLAUSE.split(sentence[max(0, match.start() - 30) : match.start()])[-1]
             after = _CLAUSE.split(sentence[match.end() : match.end() + 4])[0]
             if lx.FOUNDING.search(before + " " + after):
                 founding = founding or year

@@ -98,8 +98,7 @@ def split_sentences(norm: str) -> Iterator[Sentence]:
     start = 0
     for match in _SENTENCE_END.finditer(norm):
         end = match.end()
-        abbreviation = _ABBREVIATION.search(norm, max(0, start), match.start())
-        if match.group().startswith(".") and abbreviation:
+        if match.group()[0] in ".．" and _ABBREVIATION.search(norm, start, match.start()):
             continue
         yield from _trimmed(norm, start, end)
         start = end
@@ -107,7 +106,20 @@ def split_sentences(norm: str) -> Iterator[Sentence]:
         yield from _trimmed(norm, start, len(norm))
 
 
+#: a "sentence" longer than this (a page without punctuation) is cut into pieces, at a
+#: comma or space where possible, so that work per sentence stays bounded
+MAX_SENTENCE = 2000
+_SOFT_BREAK = re.compile(r"[，,、：:\s]")
+
+
 def _trimmed(norm: str, start: int, end: int) -> Iterator[Sentence]:
+    while end - start > MAX_SENTENCE:
+        cut = start + MAX_SENTENCE
+        breaks = [m.end() for m in _SOFT_BREAK.finditer(norm, start + MAX_SENTENCE // 2, cut)]
+        if breaks:
+            cut = breaks[-1]
+        yield from _trimmed(norm, start, cut)
+        start = cut
     while start < end and norm[start].isspace():
         start += 1
     while end > start and norm[end - 1].isspace():

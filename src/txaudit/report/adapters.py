@@ -112,10 +112,10 @@ def _chart(chart: Mapping[str, Any], test: str, unit: str) -> ChartSeries | None
 
 _TORNADO_NAMES = {
     "parameter": ("parameter", "key", "name", "group"),
-    "low_value": ("low_value", "low", "param_low", "value_low"),
-    "high_value": ("high_value", "high", "param_high", "value_high"),
-    "output_low": ("output_low", "total_low", "at_low", "y_low"),
-    "output_high": ("output_high", "total_high", "at_high", "y_high"),
+    "low_value": ("low_value", "value_low", "low"),
+    "high_value": ("high_value", "value_high", "high"),
+    "output_low": ("output_low", "total_at_low", "total_low"),
+    "output_high": ("output_high", "total_at_high", "total_high"),
 }
 _SOBOL_NAMES = {
     "parameter": ("parameter", "group", "key", "name"),
@@ -181,21 +181,32 @@ def sensitivity_from(result: Any) -> Sensitivity | None:
         s1, st = _f(_pick(rec, _SOBOL_NAMES["s1"])), _f(_pick(rec, _SOBOL_NAMES["st"]))
         if s1 is None or st is None:
             continue
+        members = str(rec.get("parameters") or "")
         sobol.append(SobolRow(
             parameter=str(_pick(rec, _SOBOL_NAMES["parameter"])), s1=s1,
             s1_conf=_f(_pick(rec, _SOBOL_NAMES["s1_conf"])), st=st,
             st_conf=_f(_pick(rec, _SOBOL_NAMES["st_conf"])),
+            members=tuple(m for m in members.split(";") if m),
         ))
-    baseline = _f(_attr(result, "baseline", "baseline_total", "central"))
+    baseline = _f(_attr(result, "baseline_total", "baseline", "central"))
     if baseline is None and tornado:
         baseline = (tornado[0].output_low + tornado[0].output_high) / 2
     if not tornado and not sobol:
         return None
+    year = _attr(result, "year")
+    target = _attr(result, "target", "output") or (
+        f"national total {year}, all organs" if year is not None else "national total")
+    notes = _attr(result, "note", "notes") or ""
+    if isinstance(notes, list | tuple):
+        notes = "; ".join(str(n) for n in notes)
+    n_base = _attr(result, "sobol_base_samples", "n_base")
+    if sobol and n_base:
+        notes = f"Sobol indices from {int(n_base):,} base samples. {notes}".strip()
     return Sensitivity(
-        target=str(_attr(result, "target", "output") or "national total"),
+        target=str(target),
         unit=str(_attr(result, "unit") or "transplants/year"),
         baseline=baseline if baseline is not None else math.nan,
         tornado=tuple(tornado),
         sobol=tuple(sorted(sobol, key=lambda r: -r.st)),
-        note=str(_attr(result, "note") or ""),
+        note=str(notes),
     )

@@ -181,7 +181,7 @@ def assemble_report(
     finding_list, finding_warnings = finding_rows(rows, official_by_id, evidence)
     warn += finding_warnings
     for note in getattr(estimate, "warnings", []) or []:
-        warn.append(WarningRow("estimate", _note_text(note)))
+        warn.append(WarningRow("estimate", _note_text(note), _s(getattr(note, "code", ""))))
 
     listed = h_year[~h_year["hospital_id"].astype(str).str.startswith("unlisted:")] \
         if len(h_year) else h_year
@@ -403,8 +403,12 @@ def _top_hospitals(h: pd.DataFrame, hosp_by_id: dict[str, dict[str, Any]],
 def _groups(h: pd.DataFrame, column: str, year: int | None) -> list[GroupRow]:
     if not len(h) or year is None:
         return []
-    frame = h.assign(_group=[_s(v) or "unknown" for v in h[column]],
-                     _mean=[_f(v) or 0.0 for v in h["mean"]])
+    # hospitals of the universe that the store does not list are one row per group;
+    # they are shown as their own group, never mixed into a named category or province
+    unlisted = h["hospital_id"].astype(str).str.startswith("unlisted:")
+    labels = [(_s(n) or "unlisted hospitals") if u else (_s(v) or "unknown")
+              for v, n, u in zip(h[column], h["name"], unlisted, strict=True)]
+    frame = h.assign(_group=labels, _mean=[_f(v) or 0.0 for v in h["mean"]])
     out = []
     for group, part in frame.groupby("_group", sort=True):
         listed = part[~part["hospital_id"].astype(str).str.startswith("unlisted:")]

@@ -162,6 +162,8 @@ class SobolRow:
     s1_conf: float | None
     st: float
     st_conf: float | None
+    #: the parameters sampled together as this factor (a group), if any
+    members: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -254,6 +256,8 @@ class WarningRow:
 
     origin: str
     message: str
+    #: short machine-readable kind (e.g. the estimate's note code), when the origin gives one
+    code: str = ""
 
 
 @dataclass(frozen=True)

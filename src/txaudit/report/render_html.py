@@ -12,6 +12,7 @@ HTML into the PDF.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -129,6 +130,7 @@ def _context(data: ReportData, charts: list[Chart]) -> dict[str, Any]:
             ("by-province", "By province", "Province", data.by_province),
         ],
         "evidence_groups": evidence_groups(data),
+        "warning_kinds": list(Counter((w.origin, w.code) for w in data.warnings).items()),
     }
 
 

@@ -172,8 +172,8 @@ def render_markdown(data: ReportData, figure_paths: Mapping[str, str] | None = N
         )
 
     md += [f"## {title['warnings']}", ""]
-    md += [f"- **{w.origin}**: {w.message}" for w in data.warnings] or [
-        "No warnings were raised in this run."]
+    md += [f"- **{w.origin}**{f' ({w.code})' if w.code else ''}: {w.message}"
+           for w in data.warnings] or ["No warnings were raised in this run."]
     md.append("")
 
     md += [f"## {title['reproducibility']}", ""]

@@ -23,7 +23,15 @@ from txaudit.report.model import (
     Sensitivity,
     Summary,
 )
-from txaudit.report.numbers import fmt_int, fmt_p, fmt_plain, fmt_ratio, p_phrase, plural
+from txaudit.report.numbers import (
+    fmt_estimate,
+    fmt_int,
+    fmt_p,
+    fmt_plain,
+    fmt_ratio,
+    p_phrase,
+    plural,
+)
 
 Part = str | dict[str, str]
 
@@ -197,8 +205,8 @@ def _driver_sentence(
     cited = {a.name: a.evidence_ids for a in assumptions}
     top = sorted(sens.tornado, key=lambda r: r.swing, reverse=True)[:3]
     parts: list[Part] = [
-        f"What moves the {sens.target} most (one assumption at a time, the others held at "
-        "their central values): "
+        f"The assumptions that move the {sens.target} most, each taken alone from its low "
+        "to its high value with the others at their central values, are "
     ]
     for i, row in enumerate(top):
         lo, hi = sorted((row.output_low, row.output_high))
@@ -208,10 +216,10 @@ def _driver_sentence(
             parts.append("; " if i < len(top) - 1 else "; and ")
         parts += [
             f"{row.parameter} (from ",
-            w.fig(f"{key}-low", f"{row.parameter}, output at low end", lo, fmt_plain(lo),
+            w.fig(f"{key}-low", f"{row.parameter}, output at low end", lo, fmt_estimate(lo),
                   sens.unit, ids, "the parameter's sources and the observations used"),
             " to ",
-            w.fig(f"{key}-high", f"{row.parameter}, output at high end", hi, fmt_plain(hi),
+            w.fig(f"{key}-high", f"{row.parameter}, output at high end", hi, fmt_estimate(hi),
                   sens.unit, ids, "the parameter's sources and the observations used"),
             ")",
         ]
@@ -239,19 +247,24 @@ def _forensic_sentence(w: _Writer, findings: Sequence[FindingRow], level: float)
               "the official figures tested"),
         f" flagged a pattern at the {level:g} level: ",
     ]
-    for i, f in enumerate(flagged):
-        if i:
-            parts.append(", ")
-        if f.p_value is None:
-            parts.append(f"{f.test} on {f.subject}")
-            continue
-        phrase = p_phrase(f.p_value)
-        parts += [
-            f"{f.test} on {f.subject} ({phrase[:4].rstrip()} ",
-            w.fig(f"forensic-{f.key}-p", f"p-value of {f.test}", f.p_value,
-                  phrase[4:].strip(), "p-value", f.evidence_ids, "the official figures tested"),
-            ")",
-        ]
+    by_subject: dict[str, list[FindingRow]] = {}
+    for f in flagged:
+        by_subject.setdefault(f.subject, []).append(f)
+    for i, (subject, group) in enumerate(by_subject.items()):
+        parts.append(f"{'; ' if i else ''}{subject}: ")
+        for j, f in enumerate(group):
+            parts.append(", " if j else "")
+            if f.p_value is None:
+                parts.append(f.test)
+                continue
+            phrase = p_phrase(f.p_value)
+            parts += [
+                f"{f.test} ({phrase[:4].rstrip()} ",
+                w.fig(f"forensic-{f.key}-p", f"p-value of {f.test} on {subject}", f.p_value,
+                      phrase[4:].strip(), "p-value", f.evidence_ids,
+                      "the official figures tested"),
+                ")",
+            ]
     parts.append(
         ". A flag means the series differs from what real counts usually look like; "
         "it does not say why."
