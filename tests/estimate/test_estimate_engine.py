@@ -277,3 +277,55 @@ def test_default_model_runs_on_a_synthetic_country(country: object) -> None:
                              years=2015, draws=1024)
     assert (result.national_["median"] > 0).any()
     assert result.parameters_["source"].str.len().gt(0).all()
+
+
+def test_snapshot_date_stands_in_for_a_missing_year() -> None:
+    """Beds read on a page dated 2015 (no year) count as 2015 evidence, with one note."""
+    rows = [obs("b1", "H1", "transplant_beds", 120, year=None, as_of="2015"),
+            obs("o1", "H1", "bed_occupancy", 1.05, year=None, as_of="2015-06-01")]
+    result = estimate_frames(observations(rows), hospitals(["H1"]), None, point_model(),
+                             years=2015, draws=1024)
+    assert result.estimators_["central"].iloc[0] == pytest.approx(2190.0, rel=1e-9)
+    assert [w.code for w in result.warnings] == ["snapshot_year"]
+
+
+def test_unreported_volume_ratio_scales_imputed_hospitals() -> None:
+    """Peers at 80, 160, 320 (log mean 160), ratio 0.5, spread ~0: H4 about 80."""
+    extra = """
+[[parameter]]
+name = "unreported_volume_ratio"
+dist = "point"
+value = 0.5
+source = "test"
+[scenarios.narrow.model]
+between_hospital_log_sd = 0.01
+"""
+    rows = [obs(f"o{i}", f"H{i}", "transplants_annual", v)
+            for i, v in ((1, 100), (2, 200), (3, 400))]
+    result = estimate_frames(observations(rows),
+                             hospitals(["H1", "H2", "H3", "H4"], approved_organs="kidney"),
+                             None, point_model(extra), scenario="narrow", years=2015,
+                             draws=2048, seed=1)
+    table = result.hospitals_.set_index("hospital_id")
+    assert table.loc["H4", "median"] == pytest.approx(80, rel=0.01)
+    assert "unreported_volume_ratio" in table.loc["H4", "assumptions"]
+    assert table.loc["H4", "assumptions"][0] == "imputed from peer group"
+
+
+def test_bundled_dataset_estimates_with_the_default_model() -> None:
+    """The shipped CSVs (read here, not by the library) run end to end for 2015."""
+    from pathlib import Path
+
+    base = Path(__file__).resolve().parents[2] / "src/txaudit/data/bundled"
+    if not (base / "observations.csv").exists():
+        pytest.skip("bundled dataset not present")
+    obs_df = pd.read_csv(base / "observations.csv")
+    hosp_df = pd.read_csv(base / "hospitals.csv")
+    off_df = pd.read_csv(base / "official_figures.csv")
+    result = estimate_frames(obs_df, hosp_df, off_df, load_model(), years=2015, draws=2048,
+                             seed=1)
+    total = result.national_.set_index("organ").loc["all"]
+    assert total["official"] is not None and total["official"] > 0
+    assert total["low95"] <= total["median"] <= total["high95"]
+    assert len(result.estimators_) > 0
+    assert result.hospitals_["observation_ids"].map(len).sum() > 0

@@ -534,3 +534,61 @@ def test_a_whole_page_gives_its_transplant_claims_and_nothing_else(page: str) ->
     )
     cumulative = claims[4]
     assert cumulative["period"] == {"year": None, "since": 1998, "as_of": "2006-08-01"}
+
+
+def test_a_founding_year_does_not_make_a_count_annual() -> None:
+    claim = one("我院成立于1978年，已完成肾移植3000例。")
+    assert claim.indicator == "transplants_cumulative"
+    assert (claim.period.since, claim.period.as_of) == (1978, "2015-06-30")
+
+
+def test_an_annual_word_next_to_the_number_wins_over_a_cumulative_sentence() -> None:
+    claims = extract_claims("2010年至2014年，我院共开展各类器官移植2800余例，年均560例。")
+    assert [(c.indicator, int(c.value)) for c in claims] == [
+        ("transplants_cumulative", 2800),
+        ("transplants_annual", 560),
+    ]
+
+
+def test_the_record_shown_in_the_reference_docs_is_what_the_code_gives() -> None:
+    import json
+    import re
+    from pathlib import Path
+
+    doc = Path(__file__).parents[2] / "docs" / "reference" / "extract.md"
+    if not doc.is_file():
+        pytest.skip("docs not present in this installation")
+    shown = json.loads(re.search(r"```json\n(.*?)\n```", doc.read_text("utf-8"), re.S).group(1))
+    text = "我院肾移植中心成立于1978年，至今已完成肾移植手术3000余例。"
+    assert extract_claims(text, document_date="2015-06-30")[0].to_dict() == shown
+
+
+def test_a_table_line_continues_the_transplant_unit_of_the_page() -> None:
+    claims = extract_claims("器官移植中心简介\n床位数：60张（其中监护床位8张）")
+    assert [(c.indicator, int(c.value)) for c in claims] == [
+        ("transplant_beds", 60),
+        ("transplant_beds", 8),
+    ]
+    assert extract_claims("床位数：60张") == []
+
+
+def test_an_as_of_date_is_not_the_day_of_a_feat() -> None:
+    claim = one("As of December 31, 2013, the hospital had performed 1,856 liver transplants.")
+    assert claim.indicator == "transplants_cumulative"
+    assert claim.period.as_of == "2013-12-31"
+    claim = one("截止2013年12月31日，我院累计实施肝移植手术1856例。")
+    assert (claim.indicator, claim.period.as_of) == ("transplants_cumulative", "2013-12-31")
+
+
+def test_funding_without_a_public_body_is_not_state_funding() -> None:
+    assert extract_claims("我院每年投入移植科研经费逾千万元。") == []
+    claim = one("2008年该院移植中心获国家科技部资助经费800万元。")
+    assert (claim.indicator, claim.value) == ("state_funding", Decimal(8000000))
+
+
+def test_a_noun_right_after_the_count_says_who_is_counted() -> None:
+    claims = extract_claims("移植中心团队由30名医生和50名护士组成。")
+    assert [(c.indicator, int(c.value)) for c in claims] == [
+        ("transplant_surgeons", 30),
+        ("transplant_staff", 50),
+    ]

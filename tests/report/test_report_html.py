@@ -55,10 +55,10 @@ def test_every_summary_figure_links_to_evidence_rows_in_the_appendix(
 
 
 def _links_after(doc, target: str) -> set[str]:  # type: ignore[no-untyped-def]
-    """hrefs of the links from <dt id=target> up to the next <dt>."""
+    """hrefs of the links from the element id=target (in a <dt>) up to the next <dt>."""
     els = doc.elements
     start = next(k for k, e in enumerate(els) if e.attrs.get("id") == target)
-    assert els[start].tag == "dt"
+    assert els[start].section == "summary" and els[start - 1].tag in ("dt", "span")
     end = next((k for k in range(start + 1, len(els)) if els[k].tag == "dt"), len(els))
     return {els[k].attrs["href"] for k in range(start, end) if els[k].tag == "a"}
 
@@ -205,3 +205,20 @@ def test_warnings_are_listed_in_full_and_counted_by_kind(html: str) -> None:
     assert "3 warnings in this run, by kind: estimate: no_evidence 2; " \
         "forensics (digits, provinces) 1." in text
     assert "Hospital E has no usable evidence; imputed." in text
+
+
+def test_numbers_citing_the_same_rows_share_one_list_of_sources(html: str) -> None:
+    doc = parse(html)
+    dts = doc.find("dt")
+    # the five estimated totals and the observation count cite the same four rows
+    assert len(dts) < len(make_report().summary.figures)
+    assert "65,000 (median)" in doc.text("summary")
+
+
+def test_linkify_escapes_text_and_links_each_url() -> None:
+    from txaudit.report.render_html import linkify
+
+    out = str(linkify('US LOS 7.4 d <b> https://example.org/a?x=1&y=2. and "http://b.cn/c"'))
+    assert out == ('US LOS 7.4 d &lt;b&gt; <a class="url" href="https://example.org/a?x=1&amp;y=2">'
+                   'https://example.org/a?x=1&amp;y=2</a>. and &#34;<a class="url" '
+                   'href="http://b.cn/c">http://b.cn/c</a>&#34;')

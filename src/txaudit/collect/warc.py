@@ -315,6 +315,10 @@ def _warc_item(record: Any, origin: str, options: ReadOptions) -> Item:
         return Skipped(origin, "empty")
     if not options.prefilter.matches(data) and not _is_pdf(data):
         return Skipped(origin, "prefilter", len(data))
+    mismatch = _length_mismatch(record, data)
+    if mismatch is not None:
+        keep = data if len(data) <= limits.max_quarantine_bytes else None
+        return Quarantined(origin, mismatch, stage="read", data=keep)
     status: int | None = None
     http_headers: dict[str, str] | None = None
     media_type: str | None = None
@@ -348,6 +352,25 @@ def _warc_item(record: Any, origin: str, options: ReadOptions) -> Item:
         warc_payload_digest=headers.get("WARC-Payload-Digest"),
         charset=charset,
     )
+
+
+def _length_mismatch(record: Any, data: bytes) -> str | None:
+    """Why the payload cannot be trusted: it is longer than its HTTP Content-Length.
+
+    A WARC Content-Length that is too large makes the record run into the bytes
+    of the next one; the server's own Content-Length (when the body was not
+    re-encoded) shows it. A payload *shorter* than declared is kept: incomplete
+    captures are common in real archives (warcio's samples hold one a byte
+    short) and still show what the page said.
+    """
+    http = record.http_headers
+    if http is None or _encoded(record):
+        return None
+    declared = http.get("Content-Length")
+    if declared is None or not declared.strip().isdigit() or len(data) <= int(declared):
+        return None
+    return (f"payload is {len(data)} bytes but its HTTP Content-Length says {declared.strip()}: "
+            "the record runs into the bytes after it (its WARC Content-Length is wrong)")
 
 
 def _encoded(record: Any) -> bool:

@@ -7,6 +7,10 @@ file, or the packaged default model).
 
 from __future__ import annotations
 
+import sys as _sys
+import types as _types
+from typing import Any as _Any
+
 from txaudit.estimate.base import EstimationWarning, EstimatorRow, Note
 from txaudit.estimate.distributions import Distribution
 from txaudit.estimate.engine import estimate, estimate_frames
@@ -29,3 +33,13 @@ __all__ = [
     "parse_model",
     "parse_model_text",
 ]
+
+
+class _CallableModule(_types.ModuleType):
+    """Lets ``txaudit.estimate(store, model)`` work although ``estimate`` is a package."""
+
+    def __call__(self, store: _Any, model: Model | None = None, **kwargs: _Any) -> Estimate:
+        return estimate(store, model, **kwargs)
+
+
+_sys.modules[__name__].__class__ = _CallableModule

@@ -228,7 +228,8 @@ def _hospital_rows(
         ids = sorted({o for r in u.rows for o in r.observation_ids})
         assumptions = sorted({a for r in u.rows for a in r.assumptions})
         if not u.rows:
-            assumptions = ["imputed from peer group"]
+            used = [plan.keys[j] for j in np.flatnonzero(plan.d[i])]
+            assumptions = ["imputed from peer group", *used]
         exceeds = bool(u.upper_bound is not None and median is not None
                        and median > u.upper_bound)
         if exceeds:
@@ -263,8 +264,9 @@ def _hospital_rows(
             "contribution": mean / organ_mean[g.organ_index] if organ_mean[g.organ_index] > 0
             else 0.0,
             "observation_ids": [],
-            "assumptions": sorted({plan.keys[g.count_col], plan.keys[g.part_col],
-                                   "imputed from peer group"}),
+            "assumptions": ["imputed from peer group",
+                            *sorted({plan.keys[g.count_col], plan.keys[g.part_col],
+                                     *(plan.keys[j] for j in np.flatnonzero(g.d))})],
             "upper_bound": None, "bound_observation_id": None, "exceeds_bound": False,
         })
     return rows, notes

@@ -13,7 +13,9 @@ and one draw of the unit's volume is ``exp(m_unit(theta) + s_unit z)``.
 
 Imputed units (no usable evidence) take the mean of their peers' ``m`` (peer
 group: same organ, then category, tier, province, widening until ``min_peers``
-are found) and a spread ``sigma^2 (1 + 1/n)`` where ``sigma`` is the model's
+are found), times the ``unreported_volume_ratio`` assumption when the model
+has one (hospitals that publish no evidence may be smaller than those that do),
+and a spread ``sigma^2 (1 + 1/n)`` where ``sigma`` is the model's
 ``between_hospital_log_sd``. Evidence units are pooled toward the same peer
 mean with weight ``lambda = s^2 / (s^2 + sigma^2)`` (partial pooling), and
 their spread becomes ``s^2 sigma^2 / (s^2 + sigma^2)``. Hospitals of the
@@ -137,6 +139,18 @@ def build_plan(model: Model, units: list[Unit], year: int) -> Plan:
                 continue
             keys_set.update([count.key, part.key])
             virtual_specs.append((g.name, organ, count.key, part.key))
+    # volume of hospitals without evidence relative to their peers with evidence
+    ratio_keys: dict[tuple[str, str], str] = {}
+    for u in units:
+        if not u.rows:
+            found = model.find("unreported_volume_ratio", u.organ, u.group, year)
+            if found is not None:
+                ratio_keys[(u.organ, u.group)] = found.key
+    for gname, organ, _, _ in virtual_specs:
+        found = model.find("unreported_volume_ratio", organ, gname, year)
+        if found is not None:
+            ratio_keys[(organ, gname)] = found.key
+    keys_set.update(ratio_keys.values())
     keys = sorted(keys_set)
     col = {k: i for i, k in enumerate(keys)}
     dists = [model.parameter(k).dist for k in keys]
@@ -256,6 +270,9 @@ def build_plan(model: Model, units: list[Unit], year: int) -> Plan:
                               "left out of the total", u.hospital_id, year=year))
             continue
         a[i], d[i], wc[:, i] = peer_mean(peers)
+        ratio = ratio_keys.get((u.organ, u.group))
+        if ratio is not None:
+            d[i, col[ratio]] += 1.0
         s2[i] = spread_of(peers) * (1.0 + 1.0 / len(peers))
 
     virtual: list[VirtualGroup] = []
@@ -271,11 +288,21 @@ def build_plan(model: Model, units: list[Unit], year: int) -> Plan:
                               f"unlisted {gname} hospitals for {organ}: no hospital has evidence "
                               f"for {organ} in {year}; they are left out of the total", year=year))
             continue
+        if len(index.get((organ, ("group",), gname), [])) < model.min_peers:
+            notes.append(Note(
+                "peers_widened",
+                f"unlisted {gname} hospitals for {organ} are imputed from {len(peers)} hospitals "
+                f"of all groups: fewer than {model.min_peers} {gname} hospitals have evidence",
+                year=year))
+        mu_a, mu_d, mu_wc = peer_mean(peers)
+        ratio = ratio_keys.get((organ, gname))
+        if ratio is not None:
+            mu_d = mu_d.copy()
+            mu_d[col[ratio]] += 1.0
         virtual.append(
             VirtualGroup(
-                gname, organ, organ_pos[organ],
-                *peer_mean(peers), spread_of(peers), len(peers), col[count_key],
-                col[part_key], listed, listed_total,
+                gname, organ, organ_pos[organ], mu_a, mu_d, mu_wc, spread_of(peers),
+                len(peers), col[count_key], col[part_key], listed, listed_total,
             )
         )
 

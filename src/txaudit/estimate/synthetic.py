@@ -7,7 +7,8 @@ A synthetic country follows the estimation model's own measurement model:
    counts and organ participation);
 2. each universe group has ``count* x participation*`` hospitals per organ; each
    hospital's true yearly volume is lognormal around its category's typical
-   volume (times the organ mix);
+   volume (times the organ mix), times ``unreported_volume_ratio*`` for
+   hospitals that end up with no evidence;
 3. a share of the hospitals is listed in the hospital table; each listed
    hospital reports each kind of evidence with a given probability (missing data),
    generated backwards from its true volume through the estimator's formula with
@@ -108,6 +109,10 @@ def synthetic_country(
         return (TYPICAL_VOLUME[cat] * _value(model, theta, "organ_mix", organ)
                 * math.exp(model.between_hospital_log_sd * rng.standard_normal()))
 
+    def ratio(organ: str, group: str) -> float:
+        p = model.find("unreported_volume_ratio", organ, group, year)
+        return 1.0 if p is None else theta[p.key]
+
     for group in model.universe:
         count_p = model.find("universe_count", None, group.name, year)
         if count_p is None:
@@ -140,6 +145,8 @@ def synthetic_country(
                     # an unapproved hospital without evidence for the organ is not
                     # known to do it: it belongs to the unlisted remainder
                     continue
+                if not found:
+                    v *= ratio(o, group.name)
                 obs += found
                 truth[o] += v
                 per_hospital[(hid, o)] = v
@@ -162,7 +169,7 @@ def synthetic_country(
             for _ in range(int(math.floor(extra + rng.random()))):
                 cat = cats[int(rng.integers(len(cats)))]
                 counter += 1
-                v = volume(cat, o)
+                v = volume(cat, o) * ratio(o, group.name)
                 truth[o] += v
                 per_hospital[(f"u{counter:05d}", o)] = v
     truth["all"] = sum(truth[o] for o in model.organs)

@@ -219,8 +219,7 @@ blobs = Table(
 
 for _name in SPECS:
     Index(f"ix_{_name}_event", TABLES[_name].c.event_seq, TABLES[_name].c.event_pos)
+# Few secondary indexes: each one slows large imports, and most reads scan anyway.
 Index("ix_observations_hospital", TABLES["observations"].c.hospital_id)
-Index("ix_observations_indicator", TABLES["observations"].c.indicator)
-Index("ix_observations_status", TABLES["observations"].c.status)
 Index("ix_claims_status", TABLES["claims"].c.status)
 Index("ix_aliases_alias", TABLES["hospital_aliases"].c.alias)

@@ -196,6 +196,7 @@ def _sentence_claims(
     mentions = find_mentions(masked)
     if not mentions:
         return []
+    periods = read_periods(sentence.text, doc_date)
     context = SentenceContext(
         masked=masked,
         transplant=bool(lx.TRANSPLANT.search(masked))
@@ -204,18 +205,16 @@ def _sentence_claims(
         topic_carried=carried is not None,
         topic_organ=carried.organ if carried else None,
         include_hospital_beds=include_hospital_beds,
-        full_date=bool(lx.FULL_DATE.search(sentence.text)),
+        full_date=_feat_date(sentence.text),
         year_range=bool(lx.YEAR_RANGE.search(sentence.text)),
+        dated=bool(periods.years),
     )
-    periods = None
     claims: list[Claim] = []
     sentence_lang = lang or ("zh" if lx.CJK.search(sentence.text) else "en")
     for mention in mentions:
         reading = read_mention(mention, context)
         if reading is None:
             continue
-        if periods is None:
-            periods = read_periods(sentence.text, doc_date)
         indicator = INDICATORS[reading.indicator]
         period = period_for(
             periods, mention.start, cumulative=indicator.cumulative, document_date=doc_date
@@ -239,6 +238,14 @@ def _sentence_claims(
                 )
             )
     return claims
+
+
+def _feat_date(sentence: str) -> bool:
+    """A full date that is not an as-of date ("截至2013年12月31日" is not a day's feat)."""
+    for match in lx.FULL_DATE.finditer(sentence):
+        if not lx.AS_OF_DATE.search(sentence, max(0, match.start() - 8), match.start()):
+            return True
+    return False
 
 
 def _hospital_for(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from txaudit.extract import lexicon as lx
 from txaudit.extract.mentions import Mention
@@ -26,6 +27,10 @@ _COMBINED_ORGAN = {
     "小肠": "intestine", "intestine": "intestine", "intestinal": "intestine",
 }  # fmt: skip
 _ORGAN_SPLIT = lx.ORGAN_TERMS
+_OWN_NOUN = re.compile(
+    rf"\s*[^\s，,。；;、和与及]{{0,4}}?(?:(?P<surgeons>{lx.SURGEON_NOUN.pattern})|"
+    rf"(?P<staff>{lx.STAFF_NOUN.pattern})|(?P<patients>{lx.PATIENT_NOUN.pattern}))"
+)
 _ORGAN_AFTER = re.compile(rf"\s*(?:{lx.ORGAN_TERMS.pattern})(?=\s*(?:脏)?移植)")
 
 
@@ -49,6 +54,28 @@ class SentenceContext:
     year_range: bool
     topic_carried: bool = False  # the sentence continues a transplant unit's description
     topic_organ: str | None = None  # organ of the unit the previous sentence spoke of
+    dated: bool = False  # a year (written or relative, not a founding year) is given
+
+    # sentence-wide keyword tests, made once per sentence however many numbers it holds
+    @cached_property
+    def peak_day(self) -> bool:
+        return self.full_date or bool(lx.PEAK_DAY.search(self.masked))
+
+    @cached_property
+    def concurrent(self) -> bool:
+        return bool(lx.CONCURRENT.search(self.masked))
+
+    @cached_property
+    def cumulative(self) -> bool:
+        return (
+            self.year_range
+            or bool(lx.CUMULATIVE.search(self.masked))
+            or bool(lx.THIS_YEAR_SINCE.search(self.masked))
+        )
+
+    @cached_property
+    def annual(self) -> bool:
+        return self.dated or bool(lx.ANNUAL.search(self.masked))
 
 
 def read_mention(mention: Mention, context: SentenceContext) -> Reading | None:
@@ -160,14 +187,14 @@ def _indicator(category: str, mention: Mention, context: SentenceContext) -> str
             (lx.PRICE, "transplant_price"),
         ):
             if pattern.search(mention.clause):
-                return indicator
+                return _unless_private(indicator, context)
         for pattern, indicator in (
             (lx.REVENUE, "transplant_revenue"),
             (lx.FUNDING, "state_funding"),
             (lx.PRICE, "transplant_price"),
         ):
             if pattern.search(context.masked):
-                return indicator
+                return _unless_private(indicator, context)
         return None
     if category in ("rooms", "room_count"):
         if category == "room_count" and not lx.OPERATING_ROOM.search(mention.before[-8:]):
@@ -183,6 +210,13 @@ def _indicator(category: str, mention: Mention, context: SentenceContext) -> str
     return None
 
 
+def _unless_private(indicator: str, context: SentenceContext) -> str | None:
+    """Funding with no public body named (我院每年投入经费…) is not state funding."""
+    if indicator == "state_funding" and not lx.STATE.search(context.masked):
+        return None
+    return indicator
+
+
 def _department_only(mention: Mention) -> bool:
     """Beds of one department (not the whole hospital): 心内科床位120张."""
     clause = mention.clause
@@ -195,6 +229,10 @@ def _person_kind(category: str, mention: Mention) -> str:
         return "staff"
     if category != "persons":
         return category
+    # "30名医生和50名护士": a noun right after the unit is the number's own
+    own = _OWN_NOUN.match(mention.after)
+    if own:
+        return own.lastgroup or "unknown"
     tail = mention.before[-10:]
     best = ("", -1)
     for kind, pattern in (
@@ -221,19 +259,19 @@ def _person_kind(category: str, mention: Mention) -> str:
 
 
 def _transplant_count(mention: Mention, context: SentenceContext) -> str:
-    sentence = context.masked
-    if lx.PEAK_DAY.search(sentence) or context.full_date:
+    if context.peak_day:
         return "transplants_peak_day"
-    if lx.CONCURRENT.search(sentence):
+    if context.concurrent:
         return "concurrent_operations"
     # "共开展2800余例，年均560例": an annual word in the number's own clause wins over
     # a cumulative word elsewhere in the sentence
     if lx.ANNUAL.search(mention.before + " " + mention.rest):
         return "transplants_annual"
-    if lx.CUMULATIVE.search(sentence) or context.year_range:
+    if context.cumulative:
         return "transplants_cumulative"
-    if lx.ANNUAL.search(sentence) or "#" in sentence or lx.RELATIVE_YEAR.search(sentence):
+    if context.annual:
         return "transplants_annual"
+    # a count with no period at all ("已完成3000例") is read as cumulative to the page's date
     return "transplants_cumulative"
 
 

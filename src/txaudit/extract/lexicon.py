@@ -134,8 +134,8 @@ FOREIGN_MONEY_BEFORE = re.compile(r"(?:us\$|usd|\$|€|eur|hk\$|美元|港币)\s
 #: nouns that give a unit-less number its meaning when they come shortly before it
 #: what may follow a bare number that borrows its meaning from an earlier noun
 ANCHOR_FOLLOW = re.compile(
-    r"\s*(?:$|[,.;:，。；：、)）#]|(?:by|in|of|and|at|for|since|last|this|to|so|as|during|until|"
-    r"including|among|each|per|a|an|the|or)\b)"
+    r"\s*(?:$|[,.;:，。；：、()（）#]|(?:by|in|of|and|at|for|since|last|this|to|so|as|during|until|"
+    r"including|among|each|per|a|an|the|or|are|is|were|was|have|has)\b)"
 )
 ANCHOR = re.compile(
     r"(?P<ops>transplants|transplant(?![\s-]+(?:wards?|cent|surgeons?|staff|teams?|department|"
@@ -194,6 +194,7 @@ CUMULATIVE = re.compile(
 )
 ANNUAL = re.compile(
     r"每年|年均|全年|年度|(?<![\d#来近今去前十])年(?:完成|开展|实施|手术|收治|.{0,4}量)|"
+    r"连续[\d一二两三四五六七八九十]+年|consecutive years?|years? in a row|"
     r"annual|annually|per year|a year\b|each year|every year|yearly|per annum"
 )
 ADMISSION = re.compile(r"收治|收住|接收|入院|admit\w*|admission\w*")
@@ -217,6 +218,11 @@ LENGTH_OF_STAY = re.compile(
 )
 PRICE = re.compile(r"费用|价格|收费|花费|价钱|手术费|\bcosts?\b|price|\bfees?\b|charge|\bpay")
 REVENUE = re.compile(r"收入|营收|创收|产值|收益|revenue|income|earn\w*")
+#: funding counts as state funding only when a public body is named
+STATE = re.compile(
+    r"国家|省|市|政府|卫生部|卫生厅|卫生局|财政|科技部|教育部|军队|总后|ministry|government|state|"
+    r"provincial|national|municipal|public"
+)
 FUNDING = re.compile(
     r"拨款|资助|经费|专项|扶持|补助|funding|\bfunds?\b|grant\w*|award\w*|allocat\w*|subsid\w*"
 )
@@ -276,9 +282,13 @@ YEAR_RANGE = re.compile(
     r"from\s+(?P<a2>(?:19|20)\d{2})\s+(?:to|until|through)\s+(?P<b2>(?:19|20)\d{2})"
 )
 AS_OF = re.compile(
-    rf"(?:截至|截止|到)(?:到)?\s*(?P<y>(?:19|20)\d{{2}})\s*年(?:(?P<m>\d{{1,2}})月|(?P<end>底|末))?|"
-    rf"(?:by the end of|as of|as at|by)\s+(?:(?P<mn>{_MONTH})\s+)?(?P<y2>(?:19|20)\d{{2}})"
+    rf"(?:截至|截止|到)(?:到)?\s*(?P<y>(?:19|20)\d{{2}})\s*年"
+    rf"(?:(?P<m>\d{{1,2}})月(?:(?P<d>\d{{1,2}})[日号])?|(?P<end>底|末))?|"
+    rf"(?:by the end of|as of|as at|by|until)\s+(?:(?P<mn>{_MONTH})\s+"
+    rf"(?:(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?\s+)?)?(?P<y2>(?:19|20)\d{{2}})"
 )
+#: a full date introduced as an as-of date is not the day of a feat
+AS_OF_DATE = re.compile(r"(?:截至|截止|到|as of|as at|by|until)\s*$")
 RELATIVE_AS_OF = re.compile(
     r"(?:截至|截止|到)(?P<zh>去年|前年|今年)(?:年)?(?:底|末)|"
     r"by the end of (?P<en>last year|the previous year|this year|the year before last)"
@@ -291,7 +301,10 @@ RELATIVE_YEAR = re.compile(
     r"|(?P<last>去年|last year|the previous year|past year)"
     r"|(?P<this>今年|this year)"
 )
-THIS_YEAR_SINCE = re.compile(r"今年以来|今年已|this year so far|so far this year")
+THIS_YEAR_SINCE = re.compile(
+    r"今年以来|今年已|今年[^。；;]{0,12}已|this year so far|so far this year|"
+    r"from january[^.;]{0,20}this year"
+)
 
 MONTH_NUMBER = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
@@ -301,7 +314,9 @@ MONTH_NUMBER = {
 #: a sentence that continues the previous one's subject: "The center has ...", "本科室..."
 ANAPHOR_UNIT = re.compile(
     r"^(?:the\s+|its\s+|our\s+|this\s+)?(?:center|centre|department|dept|unit|ward|team|division)\b|"
-    r"^(?:本|该|我)?(?:中心|科室|本科|科|病区|病房|团队)"
+    r"^(?:本|该|我)?(?:中心|科室|本科|科|病区|病房|团队)|"
+    # a table line ("床位数：60张", "Beds: 60") on a page about a transplant unit
+    r"^[^：:，,。.]{1,16}[：:]"
 )
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LATIN = re.compile(r"[a-z]")

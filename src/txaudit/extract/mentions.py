@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from txaudit.errors import InputError
 from txaudit.extract import lexicon as lx
@@ -68,8 +67,7 @@ _MASKED = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):
     """One quantity found in a sentence (offsets relative to the sentence)."""
 
     start: int

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from txaudit.errors import InputError
 from txaudit.extract import lexicon as lx
 from txaudit.extract.numbers import parse_number
 
@@ -64,31 +65,45 @@ def read_periods(sentence: str, document_date: date | None) -> SentencePeriods:
     since: int | None = None
     as_of: str | None = None
     founding: int | None = None
-    for match in lx.SINCE_ZH.finditer(sentence):
-        since = _year(match.group("y"))
-        consumed.add(match.start("y"))
-    for match in lx.SINCE_EN.finditer(sentence):
-        since = int(match.group("y"))
-        consumed.add(match.start("y"))
-    for match in lx.YEAR_RANGE.finditer(sentence):
+    # substring tests (fast, in C) decide which of the patterns can match at all
+    has_year = bool(_FOUR_DIGITS.search(sentence))
+    has_nian = "年" in sentence
+    if "以来" in sentence or "至今" in sentence or "起" in sentence:
+        for match in lx.SINCE_ZH.finditer(sentence):
+            since = _year(match.group("y"))
+            consumed.add(match.start("y"))
+    if "since" in sentence and has_year:
+        for match in lx.SINCE_EN.finditer(sentence):
+            since = int(match.group("y"))
+            consumed.add(match.start("y"))
+    for match in lx.YEAR_RANGE.finditer(sentence) if has_year else ():
         first = match.group("a") or match.group("a2")
         last = match.group("b") or match.group("b2")
         since = since or int(first)
         as_of = as_of or _end_of(int(last), None)
         consumed.update({match.start("a" if match.group("a") else "a2"),
                          match.start("b" if match.group("b") else "b2")})  # fmt: skip
-    for match in lx.AS_OF.finditer(sentence):
+    for match in lx.AS_OF.finditer(sentence) if has_year else ():
         if match.group("y"):
             year = int(match.group("y"))
             month = int(match.group("m")) if match.group("m") else None
+            day = match.group("d")
             consumed.add(match.start("y"))
         else:
             year = int(match.group("y2"))
             name = match.group("mn")
             month = lx.MONTH_NUMBER[name[:3]] if name else None
+            day = match.group("d2")
             consumed.add(match.start("y2"))
         as_of = _end_of(year, month)
-    relative = lx.RELATIVE_AS_OF.search(sentence)
+        if day and month:
+            try:
+                as_of = date(year, month, int(day)).isoformat()
+            except ValueError:  # 2月30日: keep the end of the month
+                pass
+    relative = None
+    if has_nian or "end of" in sentence:
+        relative = lx.RELATIVE_AS_OF.search(sentence)
     if relative and document_date is not None and as_of is None:
         word = relative.group("zh") or relative.group("en")
         back = {"前年": 2, "the year before last": 2, "今年": 0, "this year": 0}.get(word, 1)
@@ -96,13 +111,18 @@ def read_periods(sentence: str, document_date: date | None) -> SentencePeriods:
     if lx.THIS_YEAR_SINCE.search(sentence) and document_date is not None:
         since = since or document_date.year
     years: list[tuple[int, int]] = []
-    for pattern in (lx.YEAR_ZH, lx.YEAR_EN, lx.MONTH_YEAR, lx.FULL_DATE):
+    patterns = [lx.YEAR_ZH] if has_nian else []
+    if has_year:
+        patterns += [lx.YEAR_EN, lx.MONTH_YEAR, lx.FULL_DATE]
+    elif has_nian:
+        patterns += [lx.MONTH_YEAR, lx.FULL_DATE]
+    for pattern in patterns:
         for match in pattern.finditer(sentence):
             text = match.groupdict().get("y") or match.groupdict().get("y2") or match.group()
             digits = "".join(ch for ch in text if ch.isdigit())
             try:
                 year = _year(text) if not digits else int(_four_digits(match.group()))
-            except Exception:  # noqa: BLE001 - a malformed year is simply not a year
+            except (InputError, ValueError):  # a malformed year is simply not a year
                 continue
             if match.start() in consumed or any(abs(match.start() - c) < 3 for c in consumed):
                 continue
@@ -113,7 +133,7 @@ def read_periods(sentence: str, document_date: date | None) -> SentencePeriods:
                 founding = founding or year
                 continue
             years.append((match.start(), year))
-    if document_date is not None:
+    if document_date is not None and (has_nian or "year" in sentence):
         for match in lx.RELATIVE_YEAR.finditer(sentence):
             if match.group("before_last"):
                 years.append((match.start(), document_date.year - 2))

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Pairs of (traditional, simplified), written as two aligned strings.
 _TRAD = (
@@ -68,9 +68,12 @@ def normalise(text: str) -> str:
     return text.translate(_TABLE)
 
 
-@dataclass(frozen=True)
-class Sentence:
-    """One sentence: its offsets and its text as given (raw or normalised)."""
+class Sentence(NamedTuple):
+    """One sentence: its offsets and its text as given (raw or normalised).
+
+    A named tuple rather than a dataclass: pages hold many sentences and tuples are
+    several times cheaper to make.
+    """
 
     start: int
     end: int
@@ -79,7 +82,7 @@ class Sentence:
 
 # Chinese sentence ends (after normalisation full-width ！？；become ASCII), English
 # ends followed by space, and line breaks (hospital pages put one claim per line).
-_SENTENCE_END = re.compile(r"[。！？；!?;]+|[.．](?=\s|$)|\n\s*\n|\n")
+_SENTENCE_END = re.compile(r"(?=[。！？；!?;.．\n])(?:[。！？；!?;]+|[.．](?=\s|$)|\n\s*\n|\n)")
 # "No. 1 Hospital", "approx. 300", "Dr. Li": a full stop here does not end a sentence
 _ABBREVIATION = re.compile(
     r"(?:\b(?:no|nos|dr|prof|mr|mrs|ms|st|approx|ca|vs|etc|e\.g|i\.e|inc|co|fig|jan|feb|mar|apr|"

@@ -166,15 +166,24 @@ def national_chart(key: str, organ: str, rows: Sequence[NationalRow]) -> Chart:
     return Chart(key, caption, fig)
 
 
+def _wrap_key(key: str) -> str:
+    """A parameter key on two lines: ``name[organ=lung,...]`` → name, then the qualifiers."""
+    name, sep, rest = key.partition("[")
+    return f"{name}\n[{rest}" if sep and len(key) > 28 else key
+
+
 def tornado_chart(key: str, sens: Sensitivity, top: int = 12) -> Chart:
     """Tornado: the output with each parameter alone at its low and high value."""
-    rows = sorted(sens.tornado, key=lambda r: r.swing, reverse=True)[:top]
+    # parameters that do not move the output have no bar: they stay in the table only
+    moving = [r for r in sens.tornado if r.swing > 0] or list(sens.tornado)
+    rows = sorted(moving, key=lambda r: r.swing, reverse=True)[:top]
     rows = rows[::-1]  # largest swing on top
+    labels = [_wrap_key(r.parameter) for r in rows]
     with _style():
-        longest = max((len(r.parameter) for r in rows), default=10)
+        longest = max((len(line) for lab in labels for line in lab.split("\n")), default=10)
         # room for the parameter names: about 0.075 inch per character at 9 pt
-        fig = _new_figure(height=max(2.6, 1.3 + 0.32 * len(rows)),
-                          left=min(0.5, 0.04 + longest * 0.075 / 6.4), bottom=0.9)
+        fig = _new_figure(height=max(2.6, 1.3 + 0.45 * len(rows)),
+                          left=min(0.55, 0.04 + longest * 0.075 / 6.4), bottom=0.9)
         ax = fig.add_subplot()
         ys = list(range(len(rows)))
         base = sens.baseline
@@ -183,14 +192,13 @@ def tornado_chart(key: str, sens: Sensitivity, top: int = 12) -> Chart:
         ax.barh(ys, [r.output_high - base for r in rows], left=base, height=0.6,
                 color=OKABE_ITO["orange"], label="parameter at its high value")
         ax.axvline(base, color=OKABE_ITO["black"], linewidth=0.8)
-        ax.set_yticks(ys, [r.parameter for r in rows])
+        ax.set_yticks(ys, labels)
         ax.set_xlabel(f"{sens.target} ({sens.unit})")
         ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
         ax.spines["left"].set_visible(False)
         ax.tick_params(axis="y", length=0)
         ax.set_title("One-at-a-time sensitivity (line: baseline)")
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.32 * 2.6 / fig.get_figheight()),
-                  ncols=2, fontsize=8)
+        fig.legend(loc="lower center", ncols=2, fontsize=8)
     caption = f"Tornado chart: {sens.target} with each parameter at its low and high value"
     return Chart(key, caption, fig)
 

@@ -18,9 +18,10 @@ from importlib import resources
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 
 from txaudit.report.charts import Chart, report_charts
-from txaudit.report.model import EvidenceRow, Interval, ReportData, TornadoRow
+from txaudit.report.model import EvidenceRow, Figure, Interval, ReportData, TornadoRow
 from txaudit.report.numbers import (
     fmt_estimate,
     fmt_int,
@@ -53,11 +54,25 @@ _EVIDENCE_KINDS = (
 )
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.:-]")
+_URL = re.compile(r"https?://[^\s<>\"']+")
 
 
 def anchor(evidence_id: str) -> str:
     """The HTML id fragment of an evidence id (letters, digits, ``_.:-`` kept)."""
     return _UNSAFE.sub("_", str(evidence_id))
+
+
+def linkify(text: str) -> Markup:
+    """``text`` escaped for HTML, with each http(s) URL in it made a link to itself."""
+    parts: list[Markup] = []
+    pos = 0
+    for m in _URL.finditer(text):
+        url = m.group(0).rstrip(".,;:)")
+        parts.append(escape(text[pos:m.start()]))
+        parts.append(Markup('<a class="url" href="{0}">{0}</a>').format(url))
+        pos = m.start() + len(url)
+    parts.append(escape(text[pos:]))
+    return Markup("").join(parts)
 
 
 def _interval(iv: Interval | None) -> str:
@@ -89,6 +104,7 @@ def _environment() -> jinja2.Environment:
         stat=fmt_stat,
         share=fmt_share,
         conf=_conf,
+        linkify=linkify,
     )
     return env
 
@@ -120,6 +136,7 @@ def _context(data: ReportData, charts: list[Chart]) -> dict[str, Any]:
         "css": _css(),
         "sections": SECTIONS,
         "figures": {f.key: f for f in data.summary.figures},
+        "figure_groups": figure_groups(data),
         "national_charts": [(k, v) for k, v in svgs.items() if k.startswith("national-")],
         "tornado_svg": svgs.get("tornado", ""),
         "tornado_rows": tornado_rows,
@@ -132,6 +149,18 @@ def _context(data: ReportData, charts: list[Chart]) -> dict[str, Any]:
         "evidence_groups": evidence_groups(data),
         "warning_kinds": list(Counter((w.origin, w.code) for w in data.warnings).items()),
     }
+
+
+def figure_groups(data: ReportData) -> list[list[Figure]]:
+    """Summary figures that cite the same evidence, grouped (in order of first mention).
+
+    The estimated totals all cite every observation used; listing those links once
+    per group instead of once per number keeps the list of sources readable.
+    """
+    groups: dict[tuple[str, tuple[str, ...]], list[Figure]] = {}
+    for f in data.summary.figures:
+        groups.setdefault((f.note, f.evidence_ids), []).append(f)
+    return list(groups.values())
 
 
 def evidence_groups(data: ReportData) -> list[tuple[str, str, list[EvidenceRow]]]:

@@ -21,7 +21,7 @@ from txaudit.report.numbers import (
     fmt_stat,
     p_phrase,
 )
-from txaudit.report.render_html import SECTIONS, anchor, evidence_groups
+from txaudit.report.render_html import SECTIONS, anchor, evidence_groups, figure_groups
 
 
 def _cell(value: object) -> str:
@@ -71,10 +71,11 @@ def render_markdown(data: ReportData, figure_paths: Mapping[str, str] | None = N
                 text += part
         md += [text, ""]
     md += ["### Where each number comes from", ""]
-    for f in data.summary.figures:
-        note = f"{f.note}: " if f.note else ""
-        md.append(f'- <a id="src-{f.key}"></a>**{f.text}** — {f.label}. {note}'
-                  f"{_links(f.evidence_ids)}")
+    for group in figure_groups(data):
+        anchors = "".join(f'<a id="src-{f.key}"></a>' for f in group)
+        numbers = "; ".join(f"**{f.text}** ({f.label})" for f in group)
+        note = f"{group[0].note}: " if group[0].note else ""
+        md.append(f"- {anchors}{numbers}. {note}{_links(group[0].evidence_ids)}")
     md.append("")
 
     md += [f"## {title['national']}", ""]

@@ -143,8 +143,6 @@ def upgrade() -> None:
     with op.batch_alter_table("observations", schema=None) as batch_op:
         batch_op.create_index("ix_observations_event", ["event_seq", "event_pos"], unique=False)
         batch_op.create_index("ix_observations_hospital", ["hospital_id"], unique=False)
-        batch_op.create_index("ix_observations_indicator", ["indicator"], unique=False)
-        batch_op.create_index("ix_observations_status", ["status"], unique=False)
 
     op.create_table(
         "official_figures",
@@ -262,8 +260,6 @@ def downgrade() -> None:
 
     op.drop_table("official_figures")
     with op.batch_alter_table("observations", schema=None) as batch_op:
-        batch_op.drop_index("ix_observations_status")
-        batch_op.drop_index("ix_observations_indicator")
         batch_op.drop_index("ix_observations_hospital")
         batch_op.drop_index("ix_observations_event")
 
