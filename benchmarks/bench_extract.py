@@ -189,12 +189,13 @@ def main() -> None:
         megabytes = sum(len(p.encode("utf-8")) for p in pages) / 1e6
         seconds = {name: _time(fn, pages, runs) for name, fn in extractors.items()}
         for name, fn in extractors.items():
-            found = sum(len(fn(page)) for page in pages[:50])
+            sample = pages[:50]
+            found = sum(len(fn(page)) for page in sample)
             rate = count / seconds[name]
             ratio = seconds["naive"] / seconds[name]
             print(
                 f"{corpus:<11} {name:<9} {rate:>10.0f} {megabytes / seconds[name]:>8.2f} "
-                f"{ratio:>8.2f}x {found} in first 50 pages"
+                f"{ratio:>8.2f}x {found} in first {len(sample)} pages"
             )
 
 

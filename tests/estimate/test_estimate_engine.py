@@ -329,3 +329,23 @@ def test_bundled_dataset_estimates_with_the_default_model() -> None:
     assert total["low95"] <= total["median"] <= total["high95"]
     assert len(result.estimators_) > 0
     assert result.hospitals_["observation_ids"].map(len).sum() > 0
+
+
+def test_the_estimate_package_is_callable_like_the_function() -> None:
+    import txaudit
+    import txaudit.estimate as package
+
+    class Store:
+        def observations(self) -> pd.DataFrame:
+            return observations([obs("a", "H1", "transplants_annual", 125)])
+
+        def hospitals(self) -> pd.DataFrame:
+            return hospitals(["H1"])
+
+        def official_figures(self) -> pd.DataFrame:
+            return official(2015, "kidney", 50)
+
+    result = txaudit.estimate(Store(), point_model(), draws=1024)  # type: ignore[operator]
+    assert package is txaudit.estimate
+    assert result.national_.set_index("organ").loc["kidney", "median"] == \
+        pytest.approx(100, rel=1e-4)

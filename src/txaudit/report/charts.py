@@ -123,37 +123,64 @@ def _new_figure(width: float = 6.4, height: float = 3.4, left: float = 0.13,
     return fig
 
 
+def _runs(years: Sequence[int]) -> list[list[int]]:
+    """Indices of ``years`` (sorted) split into runs of consecutive years."""
+    runs: list[list[int]] = []
+    for i, y in enumerate(years):
+        if runs and y == years[runs[-1][-1]] + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
+
+
 def national_chart(key: str, organ: str, rows: Sequence[NationalRow]) -> Chart:
-    """Official series against the estimate's 50% and 95% bands, by year, for one organ."""
+    """Official series against the estimate's 50% and 95% bands, by year, for one organ.
+
+    Bands and lines join consecutive years only: a gap in the estimated years stays a
+    gap rather than a band drawn through years that were not estimated. A year on its
+    own is drawn as bars of the same colours.
+    """
     rows = sorted(rows, key=lambda r: r.year)
     years = [r.year for r in rows]
+    labels = {"95": "Estimate, 95% interval", "50": "Estimate, 50% interval",
+              "median": "Estimate, median", "official": "Official figure"}
+
+    def label(name: str) -> str | None:
+        # each legend entry once, however many runs draw it
+        return labels.pop(name, None)
+
     with _style():
         fig = _new_figure(height=3.8, bottom=0.95)
         ax = fig.add_subplot()
-        lo95 = [r.intervals["95"].low for r in rows]
-        hi95 = [r.intervals["95"].high for r in rows]
-        lo50 = [r.intervals["50"].low for r in rows]
-        hi50 = [r.intervals["50"].high for r in rows]
-        med = [r.median for r in rows]
-        if len(rows) > 1:
-            ax.fill_between(years, lo95, hi95, color=OKABE_ITO["sky_blue"], alpha=0.35,
-                            linewidth=0, label="Estimate, 95% interval")
-            ax.fill_between(years, lo50, hi50, color=OKABE_ITO["blue"], alpha=0.35,
-                            linewidth=0, label="Estimate, 50% interval")
-            ax.plot(years, med, color=OKABE_ITO["blue"], linewidth=1.5, label="Estimate, median")
-        else:
-            # One year: bands become bars of the same colours.
-            ax.vlines(years, lo95, hi95, color=OKABE_ITO["sky_blue"], linewidth=14,
-                      label="Estimate, 95% interval")
-            ax.vlines(years, lo50, hi50, color=OKABE_ITO["blue"], alpha=0.6, linewidth=14,
-                      label="Estimate, 50% interval")
-            ax.plot(years, med, "_", color=OKABE_ITO["black"], markersize=18,
-                    label="Estimate, median")
+        for run in _runs(years):
+            ys = [years[i] for i in run]
+            part = [rows[i] for i in run]
+            lo95 = [r.intervals["95"].low for r in part]
+            hi95 = [r.intervals["95"].high for r in part]
+            lo50 = [r.intervals["50"].low for r in part]
+            hi50 = [r.intervals["50"].high for r in part]
+            med = [r.median for r in part]
+            if len(run) > 1:
+                ax.fill_between(ys, lo95, hi95, color=OKABE_ITO["sky_blue"], alpha=0.35,
+                                linewidth=0, label=label("95"))
+                ax.fill_between(ys, lo50, hi50, color=OKABE_ITO["blue"], alpha=0.35,
+                                linewidth=0, label=label("50"))
+                ax.plot(ys, med, color=OKABE_ITO["blue"], linewidth=1.5, label=label("median"))
+            else:
+                ax.vlines(ys, lo95, hi95, color=OKABE_ITO["sky_blue"], alpha=0.35,
+                          linewidth=14, label=label("95"))
+                ax.vlines(ys, lo50, hi50, color=OKABE_ITO["blue"], alpha=0.35, linewidth=14,
+                          label=label("50"))
+                ax.plot(ys, med, "_", color=OKABE_ITO["black"], markersize=18,
+                        label=label("median"))
+            off = [(r.year, r.official) for r in part if r.official is not None]
+            if off:
+                ax.plot([y for y, _ in off], [v for _, v in off],
+                        color=OKABE_ITO["vermillion"], marker="o", markersize=4,
+                        linewidth=1.2, label=label("official"))
+        if len(years) == 1:
             ax.set_xlim(years[0] - 1, years[0] + 1)
-        off = [(r.year, r.official) for r in rows if r.official is not None]
-        if off:
-            ax.plot([y for y, _ in off], [v for _, v in off], color=OKABE_ITO["vermillion"],
-                    marker="o", markersize=4, linewidth=1.2, label="Official figure")
         ax.set_xlabel("Year")
         ax.set_ylabel("Transplants per year")
         ax.set_ylim(bottom=0)
