@@ -18,7 +18,20 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 # public name -> module that defines it
 _LAZY: dict[str, str] = {
     "open_store": "txaudit.evidence",
+    "init_store": "txaudit.evidence",
+    "Store": "txaudit.evidence",
+    "estimate": "txaudit.estimate",
+    "load_model": "txaudit.estimate",
+    "Estimate": "txaudit.estimate",
+    "Finding": "txaudit.forensics",
+    "run_forensics": "txaudit.forensics",
+    "extract_claims": "txaudit.extract",
+    "parse_number": "txaudit.extract",
+    "Claim": "txaudit.extract",
+    "HospitalMatcher": "txaudit.extract",
 }
+# names whose attribute in the defining module differs from the public name
+_RENAMED: dict[str, str] = {"run_forensics": "run_all"}
 
 __all__ = sorted([*_LAZY, "__version__"])
 
@@ -27,4 +40,4 @@ def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'txaudit' has no attribute {name!r}")
-    return getattr(import_module(module), name)
+    return getattr(import_module(module), _RENAMED.get(name, name))

@@ -329,3 +329,30 @@ def test_a_dask_scheduler_given_by_address_gives_the_same_store(tmp_path: Path) 
     assert _snapshot(remote) == _snapshot(single)
     single.close()
     remote.close()
+
+
+def test_a_crash_inside_one_long_unit_resumes_after_the_records_already_stored(
+    tmp_path: Path, sqlite_store: Any
+) -> None:
+    """A whole-file gzip WARC cannot be split; progress inside it is checkpointed."""
+    import gzip as gz
+
+    from txaudit.evidence import init_store
+
+    per_record = _crawl(tmp_path / "p.warc.gz", n=60)
+    plain = gz.decompress(per_record.read_bytes())
+    warc = tmp_path / "whole.warc.gz"
+    warc.write_bytes(gz.compress(plain))  # one gzip member: one unit
+    options = CollectOptions(extract=False, checkpoint=tmp_path / "ck.jsonl", partial_every=5)
+    with pytest.raises(KeyboardInterrupt):
+        collect([warc], _CrashingSink(StoreSink(sqlite_store, actor="t"), 6), options)
+    lines = [json.loads(x) for x in (tmp_path / "ck.jsonl").read_text().splitlines()]
+    saved = max(x["records"] for x in lines)
+    assert saved >= 5 and all("records" in x for x in lines)  # the unit is not finished
+    resumed = collect([warc], StoreSink(sqlite_store, actor="t"), options)
+    assert resumed.counts.records_resumed == saved
+    assert resumed.counts.records_read == 60 - saved
+    clean = init_store(tmp_path / "clean.db", load_bundled=False)
+    collect([warc], StoreSink(clean, actor="t"), CollectOptions(extract=False))
+    assert _snapshot(sqlite_store) == _snapshot(clean)
+    clean.close()

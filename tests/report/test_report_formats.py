@@ -115,3 +115,22 @@ def test_figures_are_written_as_svg_and_png(tmp_path: Path) -> None:
     again = render_report(make_report(), "html").write_figures(tmp_path / "again")
     for a, b in zip(sorted(written), sorted(again), strict=True):
         assert a.read_bytes() == b.read_bytes()
+
+
+def test_national_chart_joins_only_consecutive_years() -> None:
+    """Years 2015-2016, 2018 and 2020-2021: two bands, one bar, never a band over 2017."""
+    from txaudit.report.charts import _runs, national_chart
+    from txaudit.report.model import Interval, NationalRow
+
+    assert _runs([2015, 2016, 2018, 2020, 2021]) == [[0, 1], [2], [3, 4]]
+    rows = [NationalRow(y, "all", 10.0, 10.0, {k: Interval(5, 15) for k in ("50", "80", "95")})
+            for y in (2015, 2016, 2018, 2020, 2021)]
+    ax = national_chart("n", "all", rows).figure.axes[0]
+    bands = [c for c in ax.collections if type(c).__name__ == "FillBetweenPolyCollection"
+             or type(c).__name__ == "PolyCollection"]
+    xs = sorted({round(float(x)) for band in bands for path in band.get_paths()
+                 for x in path.vertices[:, 0]})
+    assert 2017 not in xs and 2019 not in xs
+    assert len(bands) == 4  # 95% and 50% for each of the two runs
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["Estimate, 95% interval", "Estimate, 50% interval", "Estimate, median"]

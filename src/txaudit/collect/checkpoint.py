@@ -2,8 +2,11 @@
 
 Each finished unit appends one JSON line (its key and its counts) and flushes it
 to disk before the next unit is reported, so after a crash only the units that
-were in flight are read again. Reading them again is harmless: sources and
-claims are added by hash and a second add changes nothing.
+were in flight are read again. Inside a long unit (a large archive gzipped as
+one stream cannot be split), the number of records already stored is also
+appended from time to time; a resumed run reads past those records without
+deriving text from them again. Redoing work is harmless either way: sources
+and claims are added by hash and a second add changes nothing.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ class Checkpoint:
     def __init__(self, path: str | os.PathLike[str] | None) -> None:
         self.path = Path(path) if path is not None else None
         self.done: set[str] = set()
+        #: unit key -> records already stored from it (units not finished)
+        self.partial: dict[str, int] = {}
         if self.path is not None and self.path.exists():
             with self.path.open(encoding="utf-8") as f:
                 for line in f:
@@ -28,7 +33,13 @@ class Checkpoint:
                     if not line:
                         continue
                     try:
-                        self.done.add(json.loads(line)["unit"])
+                        entry = json.loads(line)
+                        if "records" in entry:
+                            key = entry["unit"]
+                            self.partial[key] = max(self.partial.get(key, 0),
+                                                    int(entry["records"]))
+                        else:
+                            self.done.add(entry["unit"])
                     except (ValueError, KeyError, TypeError):
                         # a line cut short by the crash itself: that unit is redone
                         continue
@@ -39,10 +50,19 @@ class Checkpoint:
     def mark(self, key: str, counts: Counts) -> None:
         """Record ``key`` as finished, durably."""
         self.done.add(key)
+        self.partial.pop(key, None)
+        self._append({"unit": key, "counts": counts.as_dict()})
+
+    def mark_partial(self, key: str, records: int) -> None:
+        """Record that the first ``records`` records of unit ``key`` are stored."""
+        self.partial[key] = records
+        self._append({"unit": key, "records": records})
+
+    def _append(self, entry: dict[str, object]) -> None:
         if self.path is None:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.path.open("a", encoding="utf-8") as f:
-            f.write(json.dumps({"unit": key, "counts": counts.as_dict()}) + "\n")
+            f.write(json.dumps(entry) + "\n")
             f.flush()
             os.fsync(f.fileno())

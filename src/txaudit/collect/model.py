@@ -126,6 +126,8 @@ class Counts:
     sources_added: int = 0
     claims_added: int = 0
     units_resumed: int = 0
+    #: records of a partly finished unit passed over because an earlier run stored them
+    records_resumed: int = 0
 
     def add(self, other: Counts) -> None:
         """Add ``other``'s totals to these."""

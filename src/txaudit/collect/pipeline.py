@@ -55,6 +55,8 @@ class CollectOptions:
     scheduler: str | None = None
     chunk_bytes: int = DEFAULT_CHUNK_BYTES
     checkpoint: str | os.PathLike[str] | None = None
+    #: with one process, record progress inside a unit every this many records
+    partial_every: int = 20_000
 
 
 @dataclass
@@ -84,21 +86,28 @@ ProgressCallback = Callable[[Counts, int], None]
 
 
 def iter_unit_results(
-    unit: WorkUnit, read: ReadOptions, derive_options: DeriveOptions, tally: Counts
-) -> Iterator[RecordResult]:
+    unit: WorkUnit, read: ReadOptions, derive_options: DeriveOptions, tally: Counts,
+    *, skip: int = 0,
+) -> Iterator[RecordResult | None]:
     """Results of one unit to be stored, record by record, counting every record in ``tally``.
 
-    Skipped records yield nothing (they are only counted); the counters are
+    Skipped records yield None (they are only counted); the counters are
     updated in place because this loop runs once per record of a whole crawl.
+    The first ``skip`` records (stored by an interrupted earlier run) are read
+    past without deriving anything from them.
     """
     finder = load_claim_finder() if derive_options.extract else None
-    for item in read_unit(unit, read):
+    for index, item in enumerate(read_unit(unit, read)):
+        if index < skip:
+            tally.records_resumed += 1
+            continue
         tally.records_read += 1
         if isinstance(item, Skipped):
             if item.reason == "prefilter":
                 tally.skipped_prefilter += 1
             else:
                 tally.skipped_other += 1
+            yield None
         elif isinstance(item, Quarantined):
             tally.quarantined += 1
             yield RecordResult(quarantined=[item])
@@ -106,6 +115,7 @@ def iter_unit_results(
             result = derive(item, derive_options, finder)
             if not _passes_text_prefilter(item, result, read.prefilter):
                 tally.skipped_prefilter += 1
+                yield None
                 continue
             tally.kept += 1
             tally.quarantined += len(result.quarantined)
@@ -124,7 +134,7 @@ def _passes_text_prefilter(doc: Document, result: RecordResult, prefilter: Prefi
 def process_unit(unit: WorkUnit, read: ReadOptions, derive_options: DeriveOptions) -> UnitOutcome:
     """Read a whole unit (in a worker process or on a Dask worker)."""
     total = Counts(bytes_read=unit.nbytes)
-    results = list(iter_unit_results(unit, read, derive_options, total))
+    results = [r for r in iter_unit_results(unit, read, derive_options, total) if r is not None]
     return UnitOutcome(unit.key, total, results)
 
 
@@ -162,12 +172,22 @@ def collect(
 
     if options.scheduler is None and options.workers == 1:
         for unit in todo:
+            key = f"{unit.key}|{tag}"
             unit_counts = Counts()
-            seen = 0
-            for result in iter_unit_results(unit, read, derive_options, unit_counts):
-                store(result, unit_counts)
-                if progress is not None and unit_counts.records_read - seen >= 256:
-                    seen = unit_counts.records_read
+            seen = saved = 0
+            skip = checkpoint.partial.get(key, 0)
+            for result in iter_unit_results(unit, read, derive_options, unit_counts,
+                                            skip=skip):
+                if result is not None:
+                    store(result, unit_counts)
+                done = unit_counts.records_read
+                if done - saved >= options.partial_every:
+                    # everything up to here is in the store before it is recorded
+                    unit_counts.claims_added += sink.flush()
+                    saved = done
+                    checkpoint.mark_partial(key, skip + done)
+                if progress is not None and done - seen >= 256:
+                    seen = done
                     live = Counts()
                     live.add(counts)
                     live.add(unit_counts)
@@ -175,7 +195,7 @@ def collect(
             unit_counts.bytes_read = unit.nbytes
             unit_counts.claims_added += sink.flush()
             counts.add(unit_counts)
-            checkpoint.mark(f"{unit.key}|{tag}", unit_counts)
+            checkpoint.mark(key, unit_counts)
             if progress is not None:
                 progress(counts, total_bytes)
     else:

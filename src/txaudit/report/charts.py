@@ -146,9 +146,9 @@ def national_chart(key: str, organ: str, rows: Sequence[NationalRow]) -> Chart:
     labels = {"95": "Estimate, 95% interval", "50": "Estimate, 50% interval",
               "median": "Estimate, median", "official": "Official figure"}
 
-    def label(name: str) -> str | None:
-        # each legend entry once, however many runs draw it
-        return labels.pop(name, None)
+    def label(name: str) -> str:
+        # each legend entry once, however many runs draw it ("_" labels stay out of it)
+        return labels.pop(name, "_nolegend_")
 
     with _style():
         fig = _new_figure(height=3.8, bottom=0.95)
