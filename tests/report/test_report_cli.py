@@ -87,7 +87,7 @@ def test_json_goes_to_stdout_with_the_same_content_and_stage_timings(store: Path
     doc = json.loads(result.stdout)
     assert doc["format_version"] == 1
     assert doc["national"] and set(doc["national"][0]["intervals"]) == {"50", "80", "95"}
-    assert {"store", "estimate", "assemble"} <= set(doc["timings"])
+    assert {"open", "store", "estimate", "assemble"} <= set(doc["timings"])
     assert doc["stamp"]["draws"] == int(DRAWS)
 
 

@@ -75,3 +75,15 @@ def test_counts_are_written_in_the_singular_and_plural() -> None:
                                n_hospitals_with_evidence=2, n_imputed=2))
     assert "rests on 2 observations about 2 hospitals." in many
     assert "2 have no usable evidence and were imputed" in many
+
+
+def test_a_p_value_below_a_thousandth_keeps_its_sign_wherever_it_is_shown() -> None:
+    from txaudit.report.model import FindingRow
+
+    finding = FindingRow("q", "formula conformance", "s", 0.9, "R²", 0.0001, True, "close",
+                         "", ("off-1",))
+    summary = build_summary(country="X", scenario="s", national=[_row(2020, "all", 1, 2, 3)],
+                            observation_ids=["o1"], n_hospitals=1,
+                            n_hospitals_with_evidence=1, n_imputed=0, findings=[finding])
+    assert "formula conformance (p <0.001)" in _text(summary)
+    assert summary.figure("forensic-q-p").text == "<0.001"

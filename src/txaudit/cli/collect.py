@@ -124,6 +124,7 @@ def _render_summary(summary: Any, elapsed: float) -> None:
         ("sources added", c.sources_added),
         ("claims added (pending review)", c.claims_added),
         ("units already done (resumed)", c.units_resumed),
+        ("records already stored (resumed)", c.records_resumed),
         ("input MB", f"{c.bytes_read / 1e6:.1f}"),
         ("MB/s", f"{c.bytes_read / 1e6 / max(elapsed, 1e-6):.1f}"),
     ]

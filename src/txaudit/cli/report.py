@@ -194,20 +194,23 @@ def register(app: typer.Typer) -> None:
                     f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
             location = resolve_db(db)
             st = _Stages(verbose)
-            store, created = st.run("store", lambda: _open_or_init(location))
+            store, created = st.run("open", lambda: _open_or_init(location))
             if created:
                 typer.echo(f"Created a new store at {location} with the bundled dataset "
                            "(txaudit init).", err=True)
             with st.stage("store"):
-                frames = {
-                    "observations": store.observations(),
-                    "hospitals": store.hospitals(),
-                    "official_figures": store.official_figures(),
-                    "reference_figures": store.reference_figures(),
-                    "sources": store.sources(),
-                }
-                ledger_head = store.ledger_head()
-                digest = store.content_digest() if hasattr(store, "content_digest") else ""
+                try:
+                    frames = {
+                        "observations": store.observations(),
+                        "hospitals": store.hospitals(),
+                        "official_figures": store.official_figures(),
+                        "reference_figures": store.reference_figures(),
+                        "sources": store.sources(),
+                    }
+                    ledger_head = store.ledger_head()
+                    digest = store.content_digest()
+                finally:
+                    store.close()  # everything below works on the frames
             est, the_model = st.run("estimate", lambda: _estimate(
                 frames, model, scenario, year, draws, seed))
             sens = None

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from txaudit.errors import InputError
 
@@ -117,7 +118,7 @@ def _get(url: str, options: FetchOptions) -> tuple[int, list[tuple[str, str]], b
     return status, headers, body, reason
 
 
-def _write_pair(writer: object, url: str, status: int, reason: str,
+def _write_pair(writer: Any, url: str, status: int, reason: str,
                 headers: list[tuple[str, str]], body: bytes, options: FetchOptions) -> None:
     from warcio.statusandheaders import StatusAndHeaders
 
@@ -126,7 +127,7 @@ def _write_pair(writer: object, url: str, status: int, reason: str,
     kept.append(("Content-Length", str(len(body))))
     http = StatusAndHeaders(f"{status} {reason}".strip(), kept, protocol="HTTP/1.1")
     date = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    response = writer.create_warc_record(  # type: ignore[attr-defined]
+    response = writer.create_warc_record(
         url, "response", payload=BytesIO(body), http_headers=http,
         warc_headers_dict={"WARC-Date": date},
     )
@@ -140,15 +141,15 @@ def _write_pair(writer: object, url: str, status: int, reason: str,
          ("Accept-Encoding", "identity")],
         is_http_request=True,
     )
-    request = writer.create_warc_record(  # type: ignore[attr-defined]
+    request = writer.create_warc_record(
         url, "request", payload=BytesIO(b""), http_headers=req_headers,
         warc_headers_dict={
             "WARC-Date": date,
             "WARC-Concurrent-To": response.rec_headers.get_header("WARC-Record-ID"),
         },
     )
-    writer.write_record(response)  # type: ignore[attr-defined]
-    writer.write_record(request)  # type: ignore[attr-defined]
+    writer.write_record(response)
+    writer.write_record(request)
 
 
 def fetch_to_warc(

@@ -95,10 +95,10 @@ def plan_units(
     units: list[WorkUnit] = []
     for path in _walk(paths):
         stat = path.stat()
-        base = {"path": str(path), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+        ident = (str(path), stat.st_size, stat.st_mtime_ns)
         name = path.name.lower()
         if name.endswith(".wacz"):
-            units.extend(_wacz_units(path, base))
+            units.extend(_wacz_units(path, ident))
             continue
         with path.open("rb") as f:
             kind = archive_kind(f)
@@ -106,16 +106,20 @@ def plan_units(
                 kind == "warc" or _multi_member(f)
             ):
                 for start in range(0, stat.st_size, chunk_bytes):
-                    end = start + chunk_bytes
-                    units.append(
-                        WorkUnit(kind=kind, start=start, end=None if end >= stat.st_size else end,
-                                 **base)  # type: ignore[arg-type]
-                    )
+                    end: int | None = start + chunk_bytes
+                    if end is not None and end >= stat.st_size:
+                        end = None
+                    units.append(_unit(ident, kind, start=start, end=end))
                 continue
-        if kind == "other":
-            kind = "file"
-        units.append(WorkUnit(kind=kind, **base))  # type: ignore[arg-type]
+        units.append(_unit(ident, "file" if kind == "other" else kind))
     return units
+
+
+def _unit(ident: tuple[str, int, int], kind: str, *, start: int = 0, end: int | None = None,
+          member: str | None = None) -> WorkUnit:
+    path, size, mtime_ns = ident
+    return WorkUnit(path=path, kind=kind, start=start, end=end, member=member, size=size,
+                    mtime_ns=mtime_ns)
 
 
 def _multi_member(f: IO[bytes]) -> bool:
@@ -140,7 +144,7 @@ def _multi_member(f: IO[bytes]) -> bool:
     return rest.startswith(GZIP_MAGIC[:2])
 
 
-def _wacz_units(path: Path, base: dict[str, object]) -> list[WorkUnit]:
+def _wacz_units(path: Path, ident: tuple[str, int, int]) -> list[WorkUnit]:
     try:
         with zipfile.ZipFile(path) as archive:
             members = sorted(
@@ -149,7 +153,7 @@ def _wacz_units(path: Path, base: dict[str, object]) -> list[WorkUnit]:
             )
     except zipfile.BadZipFile as exc:
         raise InputError(f"not a readable WACZ (zip) file: {exc}", file=str(path)) from exc
-    return [WorkUnit(kind="wacz", member=m, **base) for m in members]  # type: ignore[arg-type]
+    return [_unit(ident, "wacz", member=m) for m in members]
 
 
 def read_unit(unit: WorkUnit, options: ReadOptions) -> Iterator[Item]:

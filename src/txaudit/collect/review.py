@@ -68,7 +68,9 @@ def decide(store: Any, claim_id: str, decision: str, *, reviewer: str,
         raise InputError("edit needs at least one --set field=value", field="--set")
     if decision != "edit" and changes:
         raise InputError(f"--set is only for edit, not {decision}", field="--set")
-    return store.decide_claim(claim_id, decision, actor=reviewer, changes=changes or None)  # type: ignore[no-any-return]
+    observation: str | None = store.decide_claim(
+        claim_id, decision, actor=reviewer, changes=changes or None)
+    return observation
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,7 @@ def calibrate(
     n_countries: int = 200,
     draws: int = 2000,
     seed: int = 0,
-    scale: float = 0.25,
+    scale: float = 0.2,
     year: int = 2015,
     progress: Callable[[int, int], None] | None = None,
 ) -> CalibrationResult:

@@ -70,6 +70,7 @@ class SentenceContext:
         return (
             self.year_range
             or bool(lx.CUMULATIVE.search(self.masked))
+            or (not self.dated and bool(lx.TOTAL.search(self.masked)))
             or bool(lx.THIS_YEAR_SINCE.search(self.masked))
         )
 
@@ -127,6 +128,16 @@ def _in_transplant_clause(mention: Mention, context: SentenceContext) -> bool:
         clause = clause[anaphor.end() :]
     if lx.DEPARTMENT.search(clause):
         return False
+    # a clause without a subject of its own continues the sentence's first clause:
+    # "本院創立於1895年，現有員工六千餘人" (the hospital), "The cardiology ward, next to
+    # the heart transplant unit, has 90 beds" (the cardiology ward)
+    subject = lx.CLAUSE_BREAK.split(context.masked, maxsplit=1)[0]
+    if (
+        subject != mention.clause
+        and lx.DEPARTMENT.search(subject)
+        and not lx.TRANSPLANT.search(subject)
+    ):
+        return False
     return context.transplant
 
 
@@ -135,9 +146,19 @@ def _indicator(category: str, mention: Mention, context: SentenceContext) -> str
     if category == "ops":
         if not context.transplant or lx.OUTPATIENT.search(mention.clause):
             return None
+        if mention.number.value == 1 and not mention.before.strip():
+            return None  # "一例肝移植手术通常需要…": one typical operation, not a count
         if lx.ADMISSION.search(mention.before) and not lx.PERFORM.search(mention.before):
             return "admissions"
         return _transplant_count(mention, context)
+    if category == "admissions":
+        if context.transplant and not lx.OUTPATIENT.search(mention.clause):
+            return "admissions"
+        return None
+    if category == "organs":
+        if context.transplant and lx.TRANSPLANT.search(mention.before):
+            return _transplant_count(mention, context)
+        return None
     if category == "visits":
         if context.transplant and lx.ADMISSION.search(mention.clause):
             if not lx.OUTPATIENT.search(mention.clause):
@@ -148,15 +169,9 @@ def _indicator(category: str, mention: Mention, context: SentenceContext) -> str
         if category == "patients":
             if not context.transplant or lx.OUTPATIENT.search(mention.clause):
                 return None
-            if lx.CENSUS.search(mention.clause):
-                return "ward_census"
-            if lx.ADMISSION.search(mention.clause):
-                return "admissions"
-            if lx.CENSUS_NOUN.search(mention.clause):
-                return "ward_census"
-            if lx.PERFORM.search(context.masked):
-                return _transplant_count(mention, context)
-            return None
+            return _patient_indicator(mention, context)
+        if lx.RECRUIT.search(context.masked):
+            return None  # posts to fill, not people the unit has
         if category in ("surgeons", "staff") and _in_transplant_clause(mention, context):
             return "transplant_surgeons" if category == "surgeons" else "transplant_staff"
         return None
@@ -179,8 +194,10 @@ def _indicator(category: str, mention: Mention, context: SentenceContext) -> str
             return "waiting_time"
         return None
     if category == "money":
-        if not context.transplant:
+        if not context.transplant or lx.FOREIGN_MONEY_BEFORE.search(mention.before[-8:]):
             return None
+        if not _in_transplant_clause(mention, context):
+            return None  # a grant for another department, on a page about transplants
         for pattern, indicator in (
             (lx.REVENUE, "transplant_revenue"),
             (lx.FUNDING, "state_funding"),
@@ -207,6 +224,22 @@ def _indicator(category: str, mention: Mention, context: SentenceContext) -> str
         ):
             return "operating_rooms"
         return None
+    return None
+
+
+def _patient_indicator(mention: Mention, context: SentenceContext) -> str | None:
+    """Patients present at one time (census), admitted over a year, or operated on."""
+    clause = mention.clause
+    if lx.CENSUS.search(clause):
+        return "ward_census"
+    if lx.ADMISSION.search(clause) or lx.ANNUAL.search(clause):
+        return "admissions"  # "treats more than 1,000 ... patients each year"
+    if lx.CENSUS_NOUN.search(clause):
+        return "ward_census"
+    if lx.PERFORM.search(context.masked):
+        return _transplant_count(mention, context)
+    if lx.CENSUS.search(context.masked):
+        return "ward_census"  # "At any given time, some 150 patients are ..."
     return None
 
 
@@ -309,6 +342,10 @@ def _organs(mention: Mention, context: SentenceContext) -> tuple[str, ...]:
             return organs
     if lx.ORGAN_LIST.search(local):
         return ("all",)
+    if mention.category == "organs" and mention.unit:
+        found = _last_organ(mention.unit)
+        if found:
+            return (found,)
     if mention.modifiers:
         found = _last_organ(mention.modifiers)
         if found:
@@ -321,7 +358,11 @@ def _organs(mention: Mention, context: SentenceContext) -> tuple[str, ...]:
         found = _last_organ(text)
         if found:
             return (found,)
-    following = _ORGAN_SPLIT.search(mention.after)
+    # "12 surgeons carried out some 1,100 kidney transplants": else the first organ
+    # written after the number in the sentence
+    later = context.masked[mention.end :]
+    subset = lx.SUBSET.search(later)
+    following = _ORGAN_SPLIT.search(later[: subset.start()] if subset else later)
     if following and following.lastgroup:
         return (following.lastgroup,)
     return (context.topic_organ or "all",)

@@ -47,6 +47,10 @@ class Score:
 #: where the labelled set ships, relative to the ``txaudit.extract`` package; tests and
 #: the benchmark read it (``importlib.resources``), this module only scores records
 LABELLED_RESOURCE = "labelled/sentences.jsonl"
+#: sentences written after the rules, in other phrasing, to measure how they generalise:
+#: ``heldout.jsonl`` was scored untuned, then used to find failure categories;
+#: ``heldout2.jsonl`` was written afterwards and its first score is the estimate
+HELDOUT_RESOURCES = ("labelled/heldout.jsonl", "labelled/heldout2.jsonl")
 
 
 def _key(claim: Mapping[str, Any]) -> tuple[Any, ...]:

@@ -55,7 +55,7 @@ _RANGE_SEP = r"\s*(?:至|到|~|-|to)\s*"
 # Python's regex engine then rejects most positions at once (2-3 times faster).
 NUMBER = re.compile(
     r"(?=[\d零〇一二两三四五六七八九十百千万亿廿卅壹贰叁肆伍柒捌玖拾佰仟数几上半]|\b[abdefhmnostz])"
-    rf"(?:between\s+(?P<b1>{_NUM})\s*%?\s+and\s+(?P<b2>{_NUM}))"
+    rf"(?:between\s+(?P<cur>(?:rmb|cny|人民币|¥)\s*)?(?P<b1>{_NUM})\s*%?\s+and\s+(?P<b2>{_NUM}))"
     rf"|(?P<n1>{_NUM})(?:\s*%)?(?:(?P<sep>{_RANGE_SEP})(?P<n2>{_NUM}))?"
 )
 
@@ -71,7 +71,8 @@ _EN_UNIT_WORDS = (
     r"percent|per cent|surgeons?|doctors?|physicians?|specialists?|professors?|experts?|"
     r"nurses?|staff|employees|"
     r"personnel|workers|people|persons?|members|patients?|inpatients?|recipients?|"
-    r"operating[\s-]+(?:rooms?|theat(?:re|er)s?|suites?)|theat(?:re|er)s?|dollars?|usd|euros?"
+    r"operating[\s-]+(?:rooms?|theat(?:re|er)s?|suites?)|theat(?:re|er)s?|dollars?|usd|euros?|"
+    r"admissions|kidneys|livers|hearts|lungs"
 )
 # a unit noun followed by another noun is a modifier ("transplant surgeons", "bed count")
 _NOT_HEAD = (
@@ -114,6 +115,9 @@ for _words, _cat in (
     ("nurse nurses staff employees personnel workers", "staff"),
     ("patient patients inpatient inpatients recipient recipients", "patients"),
     ("人次", "visits"),
+    ("admissions", "admissions"),
+    # "transplanted 180 livers": organs counted after a transplant verb
+    ("kidneys livers hearts lungs", "organs"),
     ("个手术间 个手术室", "rooms"),
     ("间 个", "room_count"),
 ):
@@ -130,7 +134,9 @@ DAYS_PER_UNIT: dict[str, int] = {
 
 #: money written before the number: 人民币 30万, RMB 150,000, ¥8000
 MONEY_BEFORE = re.compile(r"(?:人民币|rmb|cny|¥|￥)\s*$")
-FOREIGN_MONEY_BEFORE = re.compile(r"(?:us\$|usd|\$|€|eur|hk\$|美元|港币)\s*$")
+FOREIGN_MONEY_BEFORE = re.compile(
+    r"(?:us\$|usd|\$|€|eur|hk\$|nt\$|twd|美元|港币|新台币|台币|日元|欧元)\s*$"
+)
 #: nouns that give a unit-less number its meaning when they come shortly before it
 #: what may follow a bare number that borrows its meaning from an earlier noun
 ANCHOR_FOLLOW = re.compile(
@@ -178,18 +184,23 @@ WHOLE_HOSPITAL = re.compile(
 
 PEAK_DAY = re.compile(
     r"一天|一日|单日|当天|同一天|一夜|一个晚上|一晚|晚上|24小时|一昼夜|"
-    r"in (?:a|one) (?:single )?day|in a single day|a day\b|per day|one night|single night|"
+    r"(?:in|on|during|within) (?:a|one) (?:single )?day|(?:a|one) single day|a day\b|per day|"
+    r"one night|single night|"
     r"overnight|within 24 hours|same day"
 )
 #: operations run at the same time: a capacity feat (vocabulary: concurrent_operations)
 # "simultaneous pancreas-kidney transplant" (SPK) names a procedure, not a feat
 CONCURRENT = re.compile(
-    r"同时|at the same time|simultaneous(?:ly)?(?![\s-]+(?:pancrea|kidney|liver|heart|lung))|"
+    r"同时|at the same time|"
+    r"simultaneous(?:ly)?(?![\s-]+(?:pancrea\w*|kidney|liver|heart|lung)(?:[\s/-]+|\s+and\s+)"
+    r"(?:pancrea|kidney|liver|heart|lung))|"
     r"concurrent\w*|in parallel"
 )
+#: "共计", "in total": a sum, cumulative unless a single year is given ("2011年度…共计23例")
+TOTAL = re.compile(r"总数|总计|共计|in total|a total of|altogether")
 CUMULATIVE = re.compile(
-    r"累计|至今|迄今|以来|年来|截至|截止|总数|总计|共计|先后|目前|今年已|"
-    r"\bsince\b|to date|so far|in total|a total of|cumulative|altogether|as of|"
+    r"累计|至今|迄今|以来|年来|截至|截止|先后|目前|今年已|"
+    r"\bsince\b|to date|so far|cumulative|as of|"
     r"by the end of|over the past|in the past|until now|up to now|thus far"
 )
 ANNUAL = re.compile(
@@ -200,7 +211,8 @@ ANNUAL = re.compile(
 ADMISSION = re.compile(r"收治|收住|接收|入院|admit\w*|admission\w*")
 #: words saying patients are present at one time (census), not admitted over a year
 CENSUS = re.compile(
-    r"每天|常年|在院|保持|同时|usually|typically|at any time|at a time|maintain\w*|any given"
+    r"每天|常年|在院|保持|同时|日均|usually|typically|at any time|at a time|maintain\w*|any given|"
+    r"recovering|on the wards?\b|in the wards?\b|on any (?:given )?day|daily"
 )
 #: nouns that suggest a census only when nothing speaks of admitting
 CENSUS_NOUN = re.compile(r"住院患者|住院病人|inpatients|hospitali[sz]ed")
@@ -214,7 +226,8 @@ WAITING = re.compile(
 )
 LENGTH_OF_STAY = re.compile(
     r"住院日|住院天数|住院时间|平均住院|住院周期|住院(?=[\d一二两三四五六七八九十约近])|出院|"
-    r"length of stay|hospital stay|stays? in hospital|leaves? (?:the )?hospital|discharged"
+    r"length of stay|hospital stay|stays? in hospital|leaves? (?:the )?hospital|discharged|"
+    r"(?:stay|kept|remain|spend|spent)\w*\s+(?:\w+\s+){0,2}(?:in|on)\s+(?:the\s+)?(?:hospital|wards?)"
 )
 PRICE = re.compile(r"费用|价格|收费|花费|价钱|手术费|\bcosts?\b|price|\bfees?\b|charge|\bpay")
 REVENUE = re.compile(r"收入|营收|创收|产值|收益|revenue|income|earn\w*")
@@ -224,7 +237,8 @@ STATE = re.compile(
     r"provincial|national|municipal|public"
 )
 FUNDING = re.compile(
-    r"拨款|资助|经费|专项|扶持|补助|funding|\bfunds?\b|grant\w*|award\w*|allocat\w*|subsid\w*"
+    r"拨款|资助|经费|专项|扶持|补助|投资|funding|\bfunds?\b|grant\w*|award\w*|allocat\w*|"
+    r"subsid\w*|invest\w*"
 )
 OPERATING_ROOM = re.compile(r"手术室|手术间|operating|theat(?:re|er)")
 OUTPATIENT = re.compile(r"门诊|体检|随访|outpatient|visits|follow-up|clinic visits")
@@ -254,7 +268,9 @@ YEAR_EN = re.compile(
     r"(?=(?:19|20)\d{2}\b)(?:(?<=\bin )|(?<=\bsince )|(?<=\bfrom )|(?<=\bof )|(?<=\bby )|"
     r"(?<=\buntil )|(?<=\bto )|"
     r"(?<=\bbetween )|(?<=\band )|(?<=\bduring )|(?<=\byear )|(?<=\bend )|(?<=\bsince early )|"
-    r"(?<=\bthrough ))(?:19|20)\d{2}\b|\b(?:19|20)\d{2}(?=\s*(?:[,.;)]|$))|^(?:19|20)\d{2}\b"
+    r"(?<=\bthrough )|(?<=\())(?:19|20)\d{2}\b|"
+    r"\b(?:19|20)\d{2}(?=\s+(?:figures|data|statistics|totals?)\b)|"
+    r"\b(?:19|20)\d{2}(?=\s*(?:[,.;)]|$))|^(?:19|20)\d{2}\b"
 )
 PHONE = re.compile(
     r"(?:电话|传真|热线|tel|phone|fax|call|hotline)[^\d+]{0,12}(?P<p>\+?[\d][\d\s()+-]{5,}\d)|"
@@ -262,6 +278,25 @@ PHONE = re.compile(
 )
 ADDRESS = re.compile(
     r"邮编\s*\d{6}|\d+号|\b\d{6}\b|第[\d一二三四五六七八九十]+|\d+(?:st|nd|rd|th)\b|no\.\s*\d+"
+)
+#: "其中肝移植约占三分之二": what follows speaks of a part, not of the number before
+SUBSET = re.compile(r"[，,；;]\s*(?:其中|of which|of these|including|among them)")
+#: a day of a month written without its year ("on the night of March 3", "14 May");
+#: unlike a full date it does not make the sentence a one-day feat. "may" as a verb
+#: is left alone when the day comes first.
+MONTH_DAY = re.compile(
+    rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|"
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?!may\b){_MONTH}(?![a-z])"
+)
+#: ages ("at age 31", "aged 18 to 65", "62岁") and fractions (三分之二) count nothing
+AGE = re.compile(
+    r"\b(?:aged?|at age|ages)\s+\d{1,3}(?:\s*(?:to|-|and)\s*\d{1,3})?\b|"
+    r"\b\d{1,3}[\s-]years?[\s-]old\b|\d{1,3}\s*周?岁(?:以[上下])?"
+)
+FRACTION = re.compile(r"[\d一二两三四五六七八九十]+分之[\d一二两三四五六七八九十]+")
+#: a recruitment advert counts posts to fill, not the people a unit has
+RECRUIT = re.compile(
+    r"招聘|诚聘|急聘|招收|岗位|hiring|recruit\w*|\bseeks?\b|vacanc\w*|applicants?|job posting"
 )
 #: a year that starts something (founding, the first transplant) is no claim's year;
 #: for a cumulative count it is the since-year
@@ -275,11 +310,13 @@ SINCE_ZH = re.compile(
     rf"(?:自|从)?(?P<y>(?:19|20)\d{{2}}|{_CN_YEAR})\s*年(?:[^，,。；]{{0,16}}?)?(?:以来|至今|起)"
 )
 SINCE_EN = re.compile(
-    r"\bsince\s+(?:(?:its|the)\s+\w+\s+in\s+)?(?:early\s+|late\s+)?(?P<y>(?:19|20)\d{2})"
+    # "since 1998", "since its establishment in 2003", "since opening its program in 1999"
+    r"\bsince\s+(?:(?:[a-z']+\s+){1,5}?in\s+)?(?:early\s+|late\s+)?(?P<y>(?:19|20)\d{2})"
 )
 YEAR_RANGE = re.compile(
     r"(?P<a>(?:19|20)\d{2})\s*年?\s*(?:至|到|-|~|to)\s*(?P<b>(?:19|20)\d{2})\s*年?|"
-    r"from\s+(?P<a2>(?:19|20)\d{2})\s+(?:to|until|through)\s+(?P<b2>(?:19|20)\d{2})"
+    r"(?:from|between)\s+(?P<a2>(?:19|20)\d{2})\s+(?:to|until|through|and)\s+"
+    r"(?P<b2>(?:19|20)\d{2})"
 )
 AS_OF = re.compile(
     rf"(?:截至|截止|到)(?:到)?\s*(?P<y>(?:19|20)\d{{2}})\s*年"
@@ -302,7 +339,9 @@ RELATIVE_YEAR = re.compile(
     r"|(?P<this>今年|this year)"
 )
 THIS_YEAR_SINCE = re.compile(
-    r"今年以来|今年已|今年[^。；;]{0,12}已|this year so far|so far this year|"
+    r"今年以来|今年已|今年[^。；;]{0,12}已|今年(?:前|上半年|1至|1-|一至)|"
+    r"this year so far|so far this year|"
+    r"(?:first|past) (?:\w+ )?months of (?:this|the) year|first half of (?:this|the) year|"
     r"from january[^.;]{0,20}this year"
 )
 

@@ -23,7 +23,7 @@ _PRE_QUALIFIER = re.compile(
     r"at least|no fewer than|no less than|not less than|less than|fewer than|under|below|"
     r"超过|超出|多于|逾|超|将近|接近|(?<![最附])近|大约|大概|约|至少|不少于|不低于|不到|不足|"
     r"少于|低于|>=|≥|>|<=|≤|<|~)"
-    r"(?:\s*(?:了|为|有|达|到|在|是|人民币|rmb|¥|共|计|of))*\s*$"
+    r"(?:\s*(?:了|为|有|达|到|在|是|需要|需|要|每年|年均|人民币|rmb|¥|共|计|of))*\s*$"
 )
 _QUALIFIER_OF: dict[str, str] = {
     "more than": "more_than", "greater than": "more_than", "over": "more_than",
@@ -50,7 +50,7 @@ _UNIT_SPACES = re.compile(r"[\s-]+")
 # behind a lookahead on the characters any of them can start with, which lets the
 # regex engine skip most positions at once (about twice as fast)
 _MASKED = re.compile(
-    r"(?=[\d〇零一二三四五六七八九角骨造干毛头皮脂植电传热邮第+(abcdfhjmnopst])(?:"
+    r"(?=[\d〇零一二两三四五六七八九十角骨造干毛头皮脂植电传热邮第+(abcdfhjmnopst])(?:"
     + "|".join(
         "(?:" + re.sub(r"\(\?P<\w+>", "(?:", pattern.pattern) + ")"
         for pattern in (
@@ -61,6 +61,9 @@ _MASKED = re.compile(
             lx.YEAR_EN,
             lx.PHONE,
             lx.ADDRESS,
+            lx.MONTH_DAY,
+            lx.AGE,
+            lx.FRACTION,
         )
     )
     + ")"
@@ -103,6 +106,9 @@ def find_mentions(masked: str) -> list[Mention]:
         if not match.group().strip():
             continue
         number_text = match.group()
+        currency = match.group("cur")
+        if currency:  # "between RMB 500,000 and 600,000"
+            number_text = number_text.replace(currency, "", 1)
         end, percent = _percent(masked, end)
         post = lx.POST_QUALIFIER.match(masked, end)
         post_text = ""
@@ -110,7 +116,10 @@ def find_mentions(masked: str) -> list[Mention]:
             post_text, end = post.group("q"), post.end()
         elif post and lx.ZH_UNIT.match(masked, post.end()):
             post_text, end = post.group("q"), post.end()
-        unit, category, modifiers, end = _unit(masked, end)
+        # a percentage is its own unit: "105 per cent last year" is not a duration
+        unit, category, modifiers, end = (None, None, "", end) if percent else _unit(masked, end)
+        if currency and unit is None:
+            unit, category = "rmb", "money"
         if unit is not None:
             late = lx.POST_QUALIFIER.match(masked, end)
             if late and late.group("q") in ("左右", "以上", "以内", "之内", "内", "上下", "余",
@@ -168,7 +177,9 @@ def _share_units(masked: str, raw: list[Any]) -> list[Any]:
         if unit is not None or i + 1 >= len(shared):
             continue
         following = shared[i + 1]
-        gap = _ELIDED.match(masked[end : following[1]])
+        # "about 8,000 kidney and roughly 3,500 liver": the gap ends where the second
+        # quantity's qualifier begins
+        gap = _ELIDED.match(masked[end : following[0]])
         if gap and following[4] is not None:
             shared[i] = (span_start, start, end, number, following[4], following[5],
                          gap.group("organ"))  # fmt: skip

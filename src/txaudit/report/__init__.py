@@ -21,7 +21,7 @@ import pandas as pd
 
 from txaudit.report.assemble import assemble_report
 from txaudit.report.build import FORMATS, Report, render_report
-from txaudit.report.charts import Chart, report_charts
+from txaudit.report.charts import Chart, chart_keys, report_charts
 from txaudit.report.model import ReportData, Stamp, WarningRow
 from txaudit.report.render_html import render_html
 from txaudit.report.render_json import render_json, report_to_dict
@@ -76,6 +76,7 @@ __all__ = [
     "WarningRow",
     "assemble_report",
     "build_report",
+    "chart_keys",
     "render_html",
     "render_json",
     "render_markdown",

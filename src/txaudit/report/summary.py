@@ -29,7 +29,6 @@ from txaudit.report.numbers import (
     fmt_p,
     fmt_plain,
     fmt_ratio,
-    p_phrase,
     plural,
 )
 
@@ -257,12 +256,12 @@ def _forensic_sentence(w: _Writer, findings: Sequence[FindingRow], level: float)
             if f.p_value is None:
                 parts.append(f.test)
                 continue
-            phrase = p_phrase(f.p_value)
+            # the figure's text keeps its sign ("<0.001"), so the list of sources says it too
+            text = fmt_p(f.p_value)
             parts += [
-                f"{f.test} ({phrase[:4].rstrip()} ",
+                f"{f.test} (p {'' if text[0] in '<>' else '= '}",
                 w.fig(f"forensic-{f.key}-p", f"p-value of {f.test} on {subject}", f.p_value,
-                      phrase[4:].strip(), "p-value", f.evidence_ids,
-                      "the official figures tested"),
+                      text, "p-value", f.evidence_ids, "the official figures tested"),
                 ")",
             ]
     parts.append(

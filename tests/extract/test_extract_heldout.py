@@ -1,0 +1,93 @@
+"""Precision and recall on held-out sentences, written after the rules were fitted.
+
+``labelled/heldout.jsonl`` (133 sentences: 69 Chinese, 17 of them in traditional script;
+64 English; 44 hard negatives) was written in phrasing unlike the shipped set (hospital
+pages, news, biographies, annual summaries, recruitment ads, price lists) and scored
+before any rule changed. Untuned: Chinese P 0.855 / R 0.914, English P 0.745 / R 0.788.
+The rules were then generalised by failure category (dates without a year, ages,
+fractions, whole-hospital subjects in an earlier clause, foreign currencies, census and
+admission wording, year ranges, shared units with two qualifiers ...), not per sentence.
+
+``labelled/heldout2.jsonl`` (46 sentences, 16 negatives) was written after that work;
+its first, untuned score is the generalisation estimate: Chinese P 0.947 / R 0.947,
+English P 0.923 / R 0.750. A few categories found there were fixed afterwards, so its
+current score is no longer an estimate; the floor asserted on it stays loose.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from importlib import resources
+from typing import Any
+
+import pytest
+
+from txaudit.extract.evaluation import HELDOUT_RESOURCES, LABELLED_RESOURCE, score
+from txaudit.vocabulary import INDICATORS, ORGANS, QUALIFIERS
+
+
+def _load(resource: str) -> list[dict[str, Any]]:
+    path = resources.files("txaudit.extract").joinpath(resource)
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+HELDOUT, HELDOUT2 = (_load(resource) for resource in HELDOUT_RESOURCES)
+SHIPPED = _load(LABELLED_RESOURCE)
+TRADITIONAL = re.compile("[腎臟萬億兩餘醫該張週個實現計積總來數約術療費歲於擁設際積]")
+
+
+def _report(name: str, records: list[dict[str, Any]], lang: str) -> Any:
+    result = score(r for r in records if r["lang"] == lang)[lang]
+    print(
+        f"\n{name} {lang}: precision {result.precision:.3f}, recall {result.recall:.3f} "
+        f"(tp {result.true_positive}, fp {result.false_positive}, "
+        f"fn {result.false_negative}); periods agree on {result.period_accuracy:.3f}"
+    )
+    for record_id, claim in result.misses:
+        print(f"  missed {record_id}: {claim['indicator']} {claim['organ']} {claim['value']}")
+    for record_id, claim in result.extras:
+        print(f"  extra  {record_id}: {claim['indicator']} {claim['organ']} {claim['value']}")
+    return result
+
+
+def test_heldout_sets_are_large_balanced_and_hard() -> None:
+    langs = Counter(r["lang"] for r in HELDOUT)
+    assert langs["zh"] >= 60 and langs["en"] >= 60
+    assert sum(1 for r in HELDOUT if r["lang"] == "zh" and TRADITIONAL.search(r["text"])) >= 10
+    assert sum(1 for r in HELDOUT if not r["claims"]) >= 0.25 * len(HELDOUT)
+    assert len(HELDOUT2) >= 40
+    assert sum(1 for r in HELDOUT2 if not r["claims"]) >= 0.25 * len(HELDOUT2)
+
+
+def test_heldout_sentences_are_new_and_use_the_vocabulary() -> None:
+    shipped = {r["text"] for r in SHIPPED}
+    seen: set[str] = set()
+    for record in HELDOUT + HELDOUT2:
+        assert record["text"] not in shipped, record["id"]
+        assert record["id"] not in seen
+        seen.add(record["id"])
+        for claim in record["claims"]:
+            assert claim["indicator"] in INDICATORS, record["id"]
+            assert claim["organ"] in ORGANS, record["id"]
+            assert claim["qualifier"] in QUALIFIERS, record["id"]
+            assert claim["unit"] == INDICATORS[claim["indicator"]].unit, record["id"]
+            assert (claim["low"] is None) == (claim["qualifier"] != "range"), record["id"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_extractor_holds_its_floor_on_the_first_heldout_set(lang: str) -> None:
+    # after tuning on failure categories (untuned: zh 0.855 / 0.914, en 0.745 / 0.788)
+    result = _report("heldout", HELDOUT, lang)
+    assert result.precision >= 0.95
+    assert result.recall >= 0.95
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_extractor_keeps_a_loose_floor_on_the_second_heldout_set(lang: str) -> None:
+    # untuned estimate: zh 0.947 / 0.947, en 0.923 / 0.750; the floor is deliberately loose
+    result = _report("heldout2", HELDOUT2, lang)
+    assert result.precision >= 0.75
+    assert result.recall >= 0.75
