@@ -154,9 +154,10 @@ def main() -> None:
         hosp, obs = generate(folder / "data", rows)
         size_mb = obs.stat().st_size / 2**20
         print(f"generated {rows:,} observations ({size_mb:.0f} MB) "
-              f"in {time.perf_counter() - t0:.1f} s")
+              f"in {time.perf_counter() - t0:.1f} s", flush=True)
         base = statistics.median(_baseline(obs, folder) for _ in range(repeat))
-        print(f"baseline  raw sqlite3 executemany, no checks: {base:,.0f} rows/s (median)")
+        print(f"baseline  raw sqlite3 executemany, no checks: {base:,.0f} rows/s (median)",
+              flush=True)
         backends = ["sqlite"]
         admin = os.environ.get("TXAUDIT_TEST_PG", PG_DEFAULT)
         if not args.no_pg:
@@ -185,7 +186,7 @@ def main() -> None:
             imp = statistics.median(r["import_s"] for r in results)
             print(f"{backend:<10} import {imp:7.1f} s = {rate:9,.0f} rows/s "
                   f"({rate / base:.2f} x baseline); peak memory {peak:6.0f} MB; "
-                  f"verify {ver:6.1f} s  (median of {repeat})")
+                  f"verify {ver:6.1f} s  (median of {repeat})", flush=True)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 
 ``store`` is an initialised, empty store (no bundled data), parametrised over both
 backends; ``store_url`` is the location of a not-yet-initialised store on the same
-backends; ``fixture_store`` holds the small test package in tests/evidence/fixtures/pkg.
+backends (the one ``store`` uses); ``empty_store_url`` is a second fresh location on the
+same backend; ``fixture_store`` holds the small test package in
+tests/evidence/fixtures/pkg, whose datapackage.json ``fixture_package`` returns.
 
 PostgreSQL tests need ``$TXAUDIT_TEST_PG`` (default
 postgresql://postgres@127.0.0.1:5432/test). Each test gets its own database, cloned from
@@ -87,9 +89,20 @@ def fixture_package() -> Path:
 
 
 @pytest.fixture
-def empty_store_url(store_url: str) -> str:
-    """Alias of ``store_url`` for readers who want the intent spelled out."""
-    return store_url
+def empty_store_url(store_url: str, request: pytest.FixtureRequest,
+                    tmp_path: Path) -> Iterator[str]:
+    """A second fresh location on the same backend as ``store_url`` (and ``store``), e.g.
+    the target of an export -> import round trip."""
+    if not store_url.startswith("postgresql"):
+        yield str(tmp_path / "empty.db")
+        return
+    template = request.getfixturevalue("pg_template")
+    name = f"txa_{os.getpid()}_{uuid.uuid4().hex[:12]}"
+    _pg_exec(_pg_admin(), f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    try:
+        yield _with_db(_pg_admin(), name)
+    finally:
+        _pg_exec(_pg_admin(), f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture

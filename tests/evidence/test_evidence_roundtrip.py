@@ -150,3 +150,12 @@ def test_sqlite_store_is_plain_for_other_tools(fixture_store: Store) -> None:
         df = pd.read_sql("SELECT observation_id, value, cited_url FROM observations", conn)
     assert len(df) == 6 and set(df["cited_url"].str[:8]) == {"https://"}
     assert open_store(fixture_store.sqlite_path).verify().ok
+
+
+def test_round_trip_on_the_same_backend(fixture_store: Store, tmp_path: Path,
+                                        empty_store_url: str) -> None:
+    out = fixture_store.export(tmp_path / "pkg", "datapackage")
+    b = init_store(empty_store_url, load_bundled=False)
+    b.import_files([out / "datapackage.json"], actor="t")
+    _assert_same(fixture_store, b)
+    b.close()
