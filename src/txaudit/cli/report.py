@@ -155,8 +155,8 @@ def register(app: typer.Typer) -> None:
         draws: int = typer.Option(DEFAULT_DRAWS, "--draws", help="Monte Carlo draws.", min=100),
         seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Random seed."),
         year: list[int] | None = typer.Option(
-            None, "--year", "-y", help="Year to estimate (repeatable). Default: the latest "
-            "year with an official figure."),
+            None, "--year", "-y", help="Year to estimate (repeatable). Default: the official "
+            "year with the most hospital evidence."),
         model: Path | None = typer.Option(
             None, "--model", help="Model file (TOML). Default: the packaged model."),
         figures: Path | None = typer.Option(

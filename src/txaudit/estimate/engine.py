@@ -70,19 +70,41 @@ def official_lookup(
 
 def default_years(official: pd.DataFrame | None, observations: pd.DataFrame, model: Model
                   ) -> list[int]:
-    """Latest year with an official transplant figure, else latest observed year."""
+    """The year best supported by evidence that also has an official transplant figure.
+
+    Among the years with an official ``transplants_annual`` figure for the model's
+    country, the one in which the most hospitals have observations (a snapshot's
+    ``as_of`` year counts for observations without a year, as in estimation);
+    ties go to the later year. Estimating the latest official year by default
+    would put most reports on a year with almost no hospital evidence, where
+    the result is imputation alone. Without official figures, the best-evidenced
+    observed year is used.
+    """
+    evidence = _hospitals_per_year(observations)
+    candidates: list[int] = []
     if official is not None and len(official) and "indicator" in official.columns:
         df = official[official["indicator"] == "transplants_annual"]
         if model.country and "country" in df.columns:
             df = df[df["country"].fillna("").str.lower() == model.country.lower()]
-        years = pd.to_numeric(df["year"], errors="coerce").dropna()
-        if len(years):
-            return [int(years.max())]
-    years = pd.to_numeric(observations.get("year", pd.Series(dtype=float)),
-                          errors="coerce").dropna()
-    if len(years):
-        return [int(years.max())]
-    raise ConfigError("no year to estimate: give years=[...] (or --year)")
+        candidates = sorted({int(y) for y in pd.to_numeric(df["year"], errors="coerce").dropna()})
+    if not candidates:
+        candidates = sorted(evidence)
+    if not candidates:
+        raise ConfigError("no year to estimate: give years=[...] (or --year)")
+    return [max(candidates, key=lambda y: (evidence.get(y, 0), y))]
+
+
+def _hospitals_per_year(observations: pd.DataFrame) -> dict[int, int]:
+    """Number of distinct hospitals with an observation dated in each year."""
+    if not len(observations) or not {"hospital_id", "year"} <= set(observations.columns):
+        return {}
+    year = pd.to_numeric(observations["year"], errors="coerce").astype("float64")
+    if "as_of" in observations.columns:
+        snapshot = pd.to_numeric(observations["as_of"].astype("string").str[:4], errors="coerce")
+        year = year.fillna(snapshot.astype("float64"))
+    counts = (observations.assign(_year=year).dropna(subset=["_year", "hospital_id"])
+              .groupby("_year")["hospital_id"].nunique())
+    return {int(float(str(y))): int(n) for y, n in counts.items()}
 
 
 def estimate_frames(
