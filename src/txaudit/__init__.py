@@ -29,6 +29,9 @@ _LAZY: dict[str, str] = {
     "parse_number": "txaudit.extract",
     "Claim": "txaudit.extract",
     "HospitalMatcher": "txaudit.extract",
+    "sensitivity": "txaudit.estimate.engine",
+    "calibrate": "txaudit.estimate.calibration",
+    "build_report": "txaudit.report",
 }
 # names whose attribute in the defining module differs from the public name
 _RENAMED: dict[str, str] = {"run_forensics": "run_all"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -25,6 +25,8 @@ class BlobStore(Protocol):
     """Where source bytes live."""
 
     def put(self, conn: Connection, data: bytes) -> str: ...
+
+    def put_many(self, conn: Connection, items: Sequence[bytes]) -> list[str]: ...
 
     def get(self, conn: Connection, sha256: str) -> bytes: ...
 
@@ -62,6 +64,43 @@ class FolderBlobStore:
             raise
         return sha
 
+    def put_many(self, conn: Connection, items: Sequence[bytes]) -> list[str]:
+        """Store several blobs; returns their sha256s in order.
+
+        All files are written first and only then flushed to disk one by one, so the
+        disk sees one burst of writes instead of write, flush, write, flush…; each file
+        is still on disk before it gets its final name.
+        """
+        shas: list[str] = []
+        todo: list[tuple[str, Path]] = []
+        planned: set[Path] = set()
+        try:
+            for data in items:
+                sha = hashlib.sha256(data).hexdigest()
+                shas.append(sha)
+                target = self.path(sha)
+                if target in planned or target.exists():
+                    continue
+                planned.add(target)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+                todo.append((tmp, target))
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+            for tmp, _ in todo:
+                fd = os.open(tmp, os.O_RDONLY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+            for tmp, target in todo:
+                os.replace(tmp, target)
+        except BaseException:
+            for tmp, _ in todo:
+                Path(tmp).unlink(missing_ok=True)
+            raise
+        return shas
+
     def get(self, conn: Connection, sha256: str) -> bytes:
         try:
             return self.path(sha256).read_bytes()
@@ -95,6 +134,15 @@ class TableBlobStore:
         stmt = pg_insert(blobs_table).values(sha256=sha, data=data).on_conflict_do_nothing()
         conn.execute(stmt)
         return sha
+
+    def put_many(self, conn: Connection, items: Sequence[bytes]) -> list[str]:
+        """Store several blobs in the current transaction; returns their sha256s."""
+        shas = [hashlib.sha256(d).hexdigest() for d in items]
+        rows = {sha: data for sha, data in zip(shas, items, strict=True)}
+        if rows:
+            stmt = pg_insert(blobs_table).on_conflict_do_nothing()
+            conn.execute(stmt, [{"sha256": k, "data": v} for k, v in rows.items()])
+        return shas
 
     def get(self, conn: Connection, sha256: str) -> bytes:
         data = conn.execute(
