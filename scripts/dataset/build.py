@@ -91,7 +91,14 @@ def build(seed_dir: Path, out_dir: Path) -> Summary:
     )
 
     registry = load_registry()
-    hospitals = hospital_rows(registry, seeds[APPROVED_FILE])
+    seed_zh_names = {
+        value
+        for seed in seeds.values()
+        for row in seed.rows
+        for column in ("hospital_zh", "name_zh")
+        if (value := row.get(column))
+    }
+    hospitals = hospital_rows(registry, seeds[APPROVED_FILE], seed_zh_names)
     summary.written["hospitals.csv"] = write_csv(
         out_dir / "hospitals.csv", HOSPITAL_COLUMNS, hospitals
     )

@@ -131,8 +131,13 @@ def _is_national_approval(row: SeedRow) -> bool:
     return any(word in when.lower() for word in _NATIONAL_WORDS)
 
 
-def hospital_rows(registry: Registry, approved: SeedFile) -> list[dict[str, object]]:
+def hospital_rows(
+    registry: Registry, approved: SeedFile, seed_zh_names: set[str] | frozenset[str] = frozenset()
+) -> list[dict[str, object]]:
     """HOSPITAL_COLUMNS rows: registry fields plus approved organs, year and list notes.
+
+    A Chinese name that no seed row carries was supplied by the dataset's maintainers
+    from their own knowledge; the note says so, so a reader knows it awaits a source.
 
     category rule (unless the registry sets one with a reason): military flag ->
     military; on a national list (MoH/NHFPC/NHC, or MoH approval per a profile) ->
@@ -152,6 +157,8 @@ def hospital_rows(registry: Registry, approved: SeedFile) -> list[dict[str, obje
         organs: set[str] = set()
         years = []
         notes = [str(h["note"])] if h["note"] else []
+        if h["name_zh"] and h["name_zh"] not in seed_zh_names:
+            notes.append("name_zh supplied by the maintainers, not read in a seed source: verify")
         for row in rows:
             organs.update(parse_organs(row.get("organs_approved")))
             if (year := approval_year(row.get("list_year"))) is not None:
