@@ -32,6 +32,7 @@ _LAZY: dict[str, str] = {
     "sensitivity": "txaudit.estimate.engine",
     "calibrate": "txaudit.estimate.calibration",
     "build_report": "txaudit.report",
+    "run_audit": "txaudit.audit",
 }
 # names whose attribute in the defining module differs from the public name
 _RENAMED: dict[str, str] = {"run_forensics": "run_all"}

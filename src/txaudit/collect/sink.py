@@ -1,9 +1,13 @@
 """The only part of collection that writes: results into the evidence store.
 
 Sources and claims are content-addressed in the store, so writing them twice
-changes nothing. Quarantine entries are not (each gets a number), so the sink
-remembers which (origin, stage, reason) it has already recorded and adds each
-once, which keeps a re-run over the same input free of duplicates.
+changes nothing. Both are buffered and written in batches (one transaction each),
+sources before the claims that cite them, whenever a buffer fills and whenever
+the pipeline calls :meth:`StoreSink.flush` (before every checkpoint entry, so a
+checkpoint never records work that is not yet in the store). Quarantine entries
+are not content-addressed (each gets a number), so the sink remembers which
+(origin, stage, reason) it has already recorded and adds each once, which keeps
+a re-run over the same input free of duplicates.
 """
 
 from __future__ import annotations
@@ -59,14 +63,20 @@ class StoreSink:
 
     ``actor`` is recorded on every ledger event. The store's ``has_source`` is
     asked first so the sink can count what is new without relying on the store
-    to report it.
+    to report it. ``batch`` bounds the buffered claims and sources (by count) and
+    ``batch_bytes`` the bytes of buffered sources.
     """
 
-    def __init__(self, store: Any, *, actor: str, batch: int = 500) -> None:
+    def __init__(self, store: Any, *, actor: str, batch: int = 500,
+                 batch_bytes: int = 64 << 20) -> None:
         self.store = store
         self.actor = actor
         self.batch = batch
+        self.batch_bytes = batch_bytes
         self._pending: list[dict[str, Any]] = []
+        self._sources: list[tuple[bytes, dict[str, Any]]] = []
+        self._source_shas: set[str] = set()
+        self._source_bytes = 0
         self.version = tool_version()
         self._quarantined: set[tuple[str, str, str]] = set()
         claims = store.claims()
@@ -76,16 +86,32 @@ class StoreSink:
             self._quarantined.add((str(row.origin), str(row.stage), str(row.reason)))
 
     def add_document(self, doc: Document) -> bool:
-        """Add one document as a source; True when it was not in the store before."""
+        """Buffer one document as a source; True when it was not in the store before."""
         sha = doc.sha256
-        if self.store.has_source(sha):
+        if sha in self._source_shas or self.store.has_source(sha):
             return False
         fields = doc.source_fields()
         fields["retrieved_at"] = _iso(doc.retrieved_at)
-        self.store.add_source(
-            doc.data, actor=self.actor, collector=COLLECTOR, tool_version=self.version, **fields
-        )
+        fields.update(collector=COLLECTOR, tool_version=self.version)
+        self._sources.append((doc.data, fields))
+        self._source_shas.add(sha)
+        self._source_bytes += len(doc.data)
         return True
+
+    def flush_sources(self) -> None:
+        """Write buffered sources in one transaction (stores without ``add_sources``:
+        one by one)."""
+        if not self._sources:
+            return
+        add_many = getattr(self.store, "add_sources", None)
+        if add_many is not None:
+            add_many(self._sources, actor=self.actor)
+        else:
+            for data, fields in self._sources:
+                self.store.add_source(data, actor=self.actor, **fields)
+        self._sources = []
+        self._source_shas = set()
+        self._source_bytes = 0
 
     def add_quarantine(self, item: Quarantined) -> bool:
         """Record a quarantine entry unless the same one is already recorded."""
@@ -101,21 +127,26 @@ class StoreSink:
     def write(self, result: RecordResult) -> tuple[int, int]:
         """Write one record's results; returns (sources added, claims added).
 
-        Sources and quarantine entries are written at once. Claims are buffered
+        Quarantine entries are written at once. Sources and claims are buffered
         and written in batches (each batch is one transaction) by :meth:`flush`,
-        which the pipeline calls before it checkpoints a unit; claims written
-        later are counted then, so the claims count here is that of any batch
-        this call flushed.
+        which the pipeline calls before it checkpoints; sources are counted
+        here (a buffered source is new to the store), claims when written, so
+        the claims count here is that of any batch this call flushed.
         """
         added = sum(1 for doc in result.documents if self.add_document(doc))
         for item in result.quarantined:
             self.add_quarantine(item)
         self._pending.extend(claim_row(c) for c in result.claims)
-        claims_added = self.flush() if len(self._pending) >= self.batch else 0
-        return added, claims_added
+        if len(self._pending) >= self.batch:
+            return added, self.flush()
+        if len(self._sources) >= self.batch or self._source_bytes >= self.batch_bytes:
+            self.flush_sources()
+        return added, 0
 
     def flush(self) -> int:
-        """Write buffered claims in one transaction; returns how many were new."""
+        """Write buffered sources, then buffered claims (which cite them), each in one
+        transaction; returns how many claims were new."""
+        self.flush_sources()
         if not self._pending:
             return 0
         ids = self.store.add_claims(self._pending, actor=self.actor)

@@ -120,12 +120,13 @@ def estimate_frames(
     chunk_size: int = 16_384,
     scheduler: Any = None,
     progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
 ) -> Estimate:
     """Estimate yearly volumes per hospital and nationally, with Monte Carlo intervals.
 
     ``model`` defaults to the packaged default model; ``scenario`` applies one of
     its scenarios. ``draws`` Monte Carlo draws are made with ``seed``; results do
-    not depend on ``chunk_size`` or ``scheduler`` (see
+    not depend on ``chunk_size``, ``workers`` (local threads) or ``scheduler`` (see
     :mod:`txaudit.estimate.montecarlo`). Impossible inputs raise
     :class:`~txaudit.errors.EstimationError`; doubts are recorded in
     ``Estimate.warnings``.
@@ -153,7 +154,7 @@ def estimate_frames(
         plan = build_plan(model, units, year)
         notes += unit_notes + plan.notes
         results = run(plan, draws, seed, chunk_size=chunk_size, keep=keep,
-                      scheduler=scheduler, progress=progress)
+                      scheduler=scheduler, progress=progress, workers=workers)
         nat = np.concatenate([r.national for r in results], axis=0)
         nat = np.concatenate([nat, nat.sum(axis=1, keepdims=True)], axis=1)
         national_draws[year] = nat

@@ -96,6 +96,15 @@ class Plan:
             self.__dict__["_d_t"] = cached
         return cached  # type: ignore[no-any-return]
 
+    @property
+    def d_t32(self) -> np.ndarray:
+        """``d_t`` in float32, for the Monte Carlo's float32 log-means."""
+        cached = self.__dict__.get("_d_t32")
+        if cached is None:
+            cached = self.d_t.astype(np.float32)
+            self.__dict__["_d_t32"] = cached
+        return cached  # type: ignore[no-any-return]
+
     def organ_slices(self) -> list[slice]:
         """Column range of each organ's units (units are sorted by organ)."""
         edges = np.searchsorted(self.organ_index, np.arange(len(self.organs) + 1))
