@@ -4,7 +4,8 @@
 
 1. Monte Carlo: 1,000 hospitals x 4 organs x one year x 100,000 draws (default model,
    two kinds of evidence per hospital and organ). Median wall time of the whole
-   ``estimate_frames`` call and of the Monte Carlo alone, and peak traced memory.
+   ``estimate_frames`` call and of the Monte Carlo alone (on the default number of
+   threads, and on one thread), peak traced memory and the process's peak RSS.
 2. Baseline: a straightforward per-hospital Python loop over the same draws (same
    parameter draws, same formula), timed at a size the loop can finish; the ratio is
    per hospital-organ-draw.
@@ -17,6 +18,8 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
+import resource
 import statistics
 import time
 import tracemalloc
@@ -27,7 +30,7 @@ import pandas as pd
 
 from txaudit.estimate import estimate_frames, load_model
 from txaudit.estimate.engine import plan_for
-from txaudit.estimate.montecarlo import run
+from txaudit.estimate.montecarlo import default_workers, run
 from txaudit.estimate.plan import Plan, sample_parameters
 from txaudit.estimate.sensitivity import analyse
 from txaudit.frames import HOSPITAL_COLUMNS, OBSERVATION_COLUMNS
@@ -38,7 +41,8 @@ ORGANS = ("kidney", "liver", "heart", "lung")
 def frames(n_hospitals: int, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Hospitals approved for all four organs, each with beds and a claim per organ."""
     rng = np.random.default_rng(seed)
-    hosp, obs = [], []
+    hosp: list[dict[str, Any]] = []
+    obs: list[dict[str, Any]] = []
     for h in range(n_hospitals):
         hid = f"H{h:05d}"
         row: dict[str, Any] = {c: None for c in HOSPITAL_COLUMNS}
@@ -102,17 +106,23 @@ def main() -> None:
     obs, hosp = frames(n_hosp)
     print(f"{n_hosp} hospitals x {len(ORGANS)} organs x 1 year x {draws:,} draws")
 
+    print(f"  load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
+          f"{os.cpu_count()} cores; {default_workers()} worker threads")
     t_total, result = timed(lambda: estimate_frames(obs, hosp, None, model, years=2015,
                                                      draws=draws, seed=1), repeat)
     plan, _ = plan_for(obs, hosp, model, 2015)
     t_mc, _ = timed(lambda: run(plan, draws, 1, keep=2000), repeat)
+    t_mc1, _ = timed(lambda: run(plan, draws, 1, keep=2000, workers=1), repeat)
     tracemalloc.start()
     run(plan, draws, 1, keep=2000)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     units = len(plan.units)
     print(f"  estimate_frames (checks + plan + MC + summaries): median {t_total:.2f} s")
-    print(f"  Monte Carlo alone: median {t_mc:.2f} s; peak traced memory {peak / 2**20:.0f} MiB")
+    print(f"  Monte Carlo alone: median {t_mc:.2f} s ({default_workers()} threads), "
+          f"{t_mc1:.2f} s (1 thread)")
+    print(f"  peak traced memory {peak / 2**20:.0f} MiB; peak RSS of this process {rss:.0f} MiB")
     print(f"  national median (all organs): {result.national_['median'].iloc[-1]:,.0f}")
 
     t_loop, _ = timed(lambda: python_loop(plan, loop_draws, 1), 1)
@@ -120,7 +130,10 @@ def main() -> None:
     per_vec = t_mc / (units * draws)
     print(f"  Python loop: {loop_draws} draws x {units} units in {t_loop:.2f} s "
           f"({per_loop * 1e6:.2f} us per unit-draw)")
-    print(f"  vectorised: {per_vec * 1e9:.1f} ns per unit-draw; speed-up {per_loop / per_vec:.0f}x")
+    per_vec1 = t_mc1 / (units * draws)
+    print(f"  vectorised: {per_vec * 1e9:.1f} ns per unit-draw; speed-up {per_loop / per_vec:.0f}x "
+          f"({per_loop / per_vec1:.0f}x on one thread)")
+    print(f"  load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
     groups = {k: model.parameter(k).group for k in plan.keys}
     t_sobol, sens = timed(lambda: analyse(plan, None, groups, model.hash, method="sobol",

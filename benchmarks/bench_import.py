@@ -9,6 +9,11 @@ measured in the same run, the speed of plain ``sqlite3.executemany`` of the same
 no validation, hashing or ledger (what the store's checks cost on top of raw SQLite).
 
     python benchmarks/bench_import.py [--quick] [--rows N] [--repeat K] [--no-pg]
+    python benchmarks/bench_import.py --sources [SIZE ...] [--sources-batch B] [--repeat K]
+
+The second form measures ``Store.add_source`` (one transaction and fsyncs per source)
+against ``Store.add_sources`` (one transaction per batch) in SQLite stores already holding
+SIZE sources (default 1,000 and 10,000).
 """
 
 from __future__ import annotations
@@ -83,6 +88,44 @@ def _child(url: str, files: list[str]) -> None:
                       "verify_s": t2 - t1, "peak_mb": peak_kb / 1024}))
 
 
+def _sources_child(url: str, size: int, batch: int) -> None:
+    """Run in a fresh process: a store holding ``size`` sources, then time adding more."""
+    from txaudit.evidence import init_store
+
+    store = init_store(url, load_bundled=False, actor="bench")
+    for start in range(0, size, 1000):
+        store.add_sources([(f"stored {i} ".encode() * 40, {"url": f"https://example.org/{i}"})
+                           for i in range(start, min(size, start + 1000))], actor="bench")
+    new = [(f"new {i} ".encode() * 40, {"url": f"https://example.net/{i}"})
+           for i in range(2 * batch)]
+    t0 = time.perf_counter()
+    for data, meta in new[:batch]:
+        store.add_source(data, actor="bench", url=meta["url"])
+    t1 = time.perf_counter()
+    store.add_sources(new[batch:], actor="bench")
+    t2 = time.perf_counter()
+    print(json.dumps({"single_ms": (t1 - t0) / batch * 1e3,
+                      "batch_ms": (t2 - t1) / batch * 1e3}))
+
+
+def bench_sources(sizes: list[int], batch: int, repeat: int, folder: Path) -> None:
+    """ms per source of ``add_source`` (one transaction each) and of ``add_sources``
+    (one transaction for ``batch`` sources), in SQLite stores of the given sizes."""
+    for size in sizes:
+        results = []
+        for k in range(repeat):
+            db = folder / f"sources-{size}-{k}.db"
+            out = subprocess.run(
+                [sys.executable, __file__, "--sources-child", str(db), str(size), str(batch)],
+                check=True, capture_output=True, text=True)
+            results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        single = statistics.median(r["single_ms"] for r in results)
+        many = statistics.median(r["batch_ms"] for r in results)
+        print(f"sources   store of {size:>7,}: add_source {single:6.2f} ms/source; "
+              f"add_sources({batch}) {many:6.2f} ms/source ({single / many:.0f}x)  "
+              f"(median of {repeat})", flush=True)
+
+
 def _baseline(obs: Path, folder: Path) -> float:
     """rows/s of plain sqlite3 executemany of the same CSV rows (no checks)."""
     db = folder / "baseline.db"
@@ -141,10 +184,24 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=None)
     ap.add_argument("--repeat", type=int, default=None)
     ap.add_argument("--no-pg", action="store_true")
+    ap.add_argument("--sources", type=int, nargs="*", metavar="SIZE",
+                    help="instead: ms per source of add_source vs add_sources in stores "
+                         "holding SIZE sources (default 1000 10000)")
+    ap.add_argument("--sources-batch", type=int, default=500)
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    ap.add_argument("--sources-child", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         _child(args.child[0], args.child[1:])
+        return
+    if args.sources_child:
+        url, size, batch = args.sources_child
+        _sources_child(url, int(size), int(batch))
+        return
+    if args.sources is not None:
+        with tempfile.TemporaryDirectory(prefix="txa-bench-") as tmp:
+            bench_sources(args.sources or [1000, 10000], args.sources_batch,
+                          args.repeat or (1 if args.quick else 3), Path(tmp))
         return
     rows = args.rows or (50_000 if args.quick else 1_000_000)
     repeat = args.repeat or (1 if args.quick else 3)

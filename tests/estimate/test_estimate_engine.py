@@ -47,6 +47,19 @@ def test_chunk_size_does_not_change_any_draw(country: object) -> None:
         pd.testing.assert_frame_equal(ref.hospitals_, other.hospitals_)
 
 
+def test_worker_threads_do_not_change_any_draw(country: object) -> None:
+    ref = _run(country, draws=5000, seed=3, chunk_size=1024, workers=1)
+    for workers in (2, 3):
+        other = _run(country, draws=5000, seed=3, chunk_size=2048, workers=workers)
+        np.testing.assert_array_equal(ref.draws_for(2015), other.draws_for(2015))
+        pd.testing.assert_frame_equal(ref.hospitals_, other.hospitals_)
+
+
+def test_zero_workers_is_a_config_error(country: object) -> None:
+    with pytest.raises(ConfigError, match="workers"):
+        _run(country, draws=100, seed=3, workers=0)
+
+
 def test_more_draws_extend_the_same_stream(country: object) -> None:
     """Blocks are seeded by index: the first 2,048 draws do not depend on the total."""
     a = _run(country, draws=2048, seed=4)
@@ -349,3 +362,59 @@ def test_the_estimate_package_is_callable_like_the_function() -> None:
     assert package is txaudit.estimate
     assert result.national_.set_index("organ").loc["kidney", "median"] == \
         pytest.approx(100, rel=1e-4)
+
+
+def test_box_muller_normals_follow_the_standard_normal() -> None:
+    """The float32 Box-Muller sampler against N(0, 1) (odd and even sizes).
+
+    Kolmogorov-Smirnov distance below 1.63 / sqrt(n) (the 1% critical value),
+    mean and sd within 5 standard errors, tail share beyond 3 sd within 5
+    binomial standard errors of 2 (1 - Phi(3)) = 0.0026998.
+    """
+    from scipy import stats
+
+    from txaudit.estimate.montecarlo import standard_normal32
+
+    for size in (400_000, 400_001):
+        z = standard_normal32(np.random.default_rng(8), np.empty(size, dtype=np.float32))
+        z64 = z.astype(np.float64)
+        assert stats.kstest(z64, "norm").statistic < 1.63 / np.sqrt(size)
+        assert abs(z64.mean()) < 5 / np.sqrt(size)
+        assert abs(z64.std() - 1) < 5 / np.sqrt(2 * size)
+        p = 2 * stats.norm.sf(3)
+        assert abs((np.abs(z64) > 3).mean() - p) < 5 * np.sqrt(p * (1 - p) / size)
+        # pairs (cos, sin) of one radius are uncorrelated
+        half = (size + 1) // 2
+        rest = size - half
+        assert abs(np.corrcoef(z64[:rest], z64[half:])[0, 1]) < 5 / np.sqrt(rest)
+
+
+def test_huge_log_volumes_fall_back_to_float64_without_overflow() -> None:
+    """A claim of 1e40 a year is absurd but must not turn into inf through float32."""
+    result = estimate_frames(
+        observations([obs("o1", "H1", "transplants_annual", 1e40)]), hospitals(["H1"]),
+        None, point_model(), years=2015, draws=1024, seed=1)
+    row = result.national_.set_index("organ").loc["kidney"]
+    # point model: 1e40 / claim_inflation 1.25, estimator noise negligible
+    assert row["median"] == pytest.approx(8e39, rel=1e-4)
+
+
+def test_runs_of_identical_hospitals_get_the_same_log_means_as_the_full_product() -> None:
+    """Grouped log-means (once per run of identical exponent rows) against float64 ``D log θ``.
+
+    32 hospitals with beds only share one exponent row, so the grouped float32 path is
+    taken; it must agree with :func:`unit_means` in float64 to float32 rounding.
+    """
+    from txaudit.estimate.engine import plan_for
+    from txaudit.estimate.montecarlo import _unit_means32
+    from txaudit.estimate.plan import sample_parameters, unit_means
+
+    ids = [f"H{i:02d}" for i in range(32)]
+    frame = observations([obs(f"b{i}", h, "transplant_beds", 10 + 3 * i)
+                          for i, h in enumerate(ids)])
+    model = load_model()
+    plan, _ = plan_for(frame, hospitals(ids), model, 2015)
+    assert len(plan.d_runs[0]) * 16 <= len(plan.units)
+    values = sample_parameters(plan, np.random.default_rng(0).random((500, plan.n_params)))
+    grouped = _unit_means32(plan, values)
+    np.testing.assert_allclose(grouped, unit_means(plan, values), rtol=2e-6, atol=2e-6)

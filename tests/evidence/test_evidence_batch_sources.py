@@ -111,3 +111,28 @@ def test_verify_catches_a_source_row_removed_from_a_batch(store: Store) -> None:
     found = [str(p) for p in store.verify().problems]
     assert f"event {seq} (add_sources): rows written by this event were removed or added " \
         "(sources: ledger says 3 rows, table holds 2)" in found
+
+
+def test_the_collector_sink_writes_buffered_sources_before_the_claims_citing_them(
+        store: Store) -> None:
+    from txaudit.collect import StoreSink
+    from txaudit.collect.model import Document, RecordResult
+
+    events = len(store.ledger())
+    sink = StoreSink(store, actor="collector", batch=1000)
+    docs = [Document(data=f"page {i}: 2000 liver transplants".encode(), origin=f"o{i}",
+                     url=f"https://example.org/{i}") for i in range(3)]
+    claim = {"source": docs[2].sha256, "indicator": "transplants_annual", "organ": "liver",
+             "value": 2000, "text": "2000 liver transplants", "span": [8, 30]}
+    counts = [sink.write(RecordResult(documents=[d])) for d in docs[:2]]
+    counts.append(sink.write(RecordResult(documents=[docs[2], docs[0]], claims=[claim])))
+    assert counts == [(1, 0), (1, 0), (1, 0)]
+    # nothing is in the store until the pipeline flushes (it does so before checkpointing)
+    assert len(store.sources()) == 0 and len(store.ledger()) == events
+    assert sink.flush() == 1
+    assert sink.flush() == 0
+    actions = list(store.ledger()["action"].iloc[events:])
+    assert actions == ["add_sources", "add_claims"]
+    assert sorted(store.sources()["sha256"]) == sorted(d.sha256 for d in docs)
+    assert store.claims()["source_sha256"].tolist() == [docs[2].sha256]
+    assert store.verify().ok

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 
 from txaudit.errors import ConfigError
 
@@ -46,6 +46,13 @@ KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "lognormal": (("median", "sd_log"), ()),
     "beta": (("alpha", "beta"), ("low", "high")),
 }
+
+#: cells of the tabulated beta quantile function; arrays smaller than
+#: ``_BETA_FAST_MIN`` use scipy's ``ppf`` directly
+_BETA_GRID = 1024
+#: cells at either end solved exactly
+_BETA_EDGE = 4
+_BETA_FAST_MIN = 64
 
 
 @dataclass(frozen=True, eq=False)
@@ -177,7 +184,56 @@ class Distribution:
         if self.kind == "point":
             return np.full(q.shape, self.params["value"])
         lo, hi = self._cdf_bounds()
-        return np.asarray(self.scipy().ppf(lo + q * (hi - lo)), dtype=float)
+        p = lo + q * (hi - lo)
+        if self.kind in ("pert", "beta") and p.size >= _BETA_FAST_MIN:
+            return self._beta_ppf(p)
+        return np.asarray(self.scipy().ppf(p), dtype=float)
+
+    def _beta_ppf(self, p: np.ndarray) -> np.ndarray:
+        """Beta quantiles: a cubic table start and one Newton step on ``I_x(a, b) = p``.
+
+        scipy's ``ppf`` inverts the incomplete beta function afresh for every
+        value (several microseconds each), a large share of a Monte Carlo run. The
+        exact quantiles ``x_i`` at ``p_i = i / N`` and their slopes ``1 / f(x_i)``
+        are tabulated once; a value starts from the cubic Hermite interpolant of
+        its cell and takes one Newton step ``x -= (I_x(a, b) - p) / f(x)``, kept
+        inside the cell since the quantile function is increasing. Values in the
+        cells next to 0 and 1, where the curve is steepest, and distributions
+        with ``a < 1`` or ``b < 1`` use scipy's inversion. The result matches
+        scipy's to a relative 1e-10 or better (tested).
+        """
+        rv = self.scipy()
+        a, b = float(rv.args[0]), float(rv.args[1])
+        loc, scale = float(rv.kwds["loc"]), float(rv.kwds["scale"])
+        if a < 1 or b < 1:
+            return np.asarray(rv.ppf(p), dtype=float)
+        table = self.__dict__.get("_beta_table")
+        log_norm = float(special.betaln(a, b))
+        if table is None:
+            nodes = special.betaincinv(a, b, np.linspace(0.0, 1.0, _BETA_GRID + 1))
+            with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+                slopes = np.exp(log_norm - (a - 1) * np.log(nodes) - (b - 1) * np.log1p(-nodes))
+            table = (nodes, slopes / _BETA_GRID)
+            self.__dict__["_beta_table"] = table
+        nodes, slopes = table
+        flat = p.reshape(-1)
+        pos = flat * _BETA_GRID
+        cell = np.clip(pos.astype(np.int64), 0, _BETA_GRID - 1)
+        t = pos - cell
+        t2 = t * t
+        t3 = t2 * t
+        x0, x1 = nodes[cell], nodes[cell + 1]
+        edge = (cell < _BETA_EDGE) | (cell >= _BETA_GRID - _BETA_EDGE)
+        with np.errstate(invalid="ignore", over="ignore"):
+            x = ((2 * t3 - 3 * t2 + 1) * x0 + (t3 - 2 * t2 + t) * slopes[cell]
+                 + (3 * t2 - 2 * t3) * x1 + (t3 - t2) * slopes[cell + 1])
+            x = np.clip(x, x0, x1)
+            x[edge] = 0.5
+            dens = np.exp((a - 1) * np.log(x) + (b - 1) * np.log1p(-x) - log_norm)
+            x = np.clip(x - (special.betainc(a, b, x) - flat) / dens, x0, x1)
+        if edge.any():
+            x[edge] = special.betaincinv(a, b, flat[edge])
+        return (loc + scale * x).reshape(p.shape)
 
     def cdf(self, x: np.ndarray | float) -> np.ndarray:
         """Distribution function of the (truncated) distribution at ``x``."""

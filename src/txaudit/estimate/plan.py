@@ -105,6 +105,26 @@ class Plan:
             self.__dict__["_d_t32"] = cached
         return cached  # type: ignore[no-any-return]
 
+    @property
+    def d_runs(self) -> tuple[np.ndarray, np.ndarray]:
+        """Runs of neighbouring units with identical exponent rows ``d``.
+
+        ``(starts, rows)``: run ``k`` begins at unit ``starts[k]`` (and ends where
+        the next begins) and shares the row ``rows[k]`` (K, J). Hospitals with
+        identical distributions (e.g. imputed from one peer group) then need
+        their log-means computed once per run, not once per unit.
+        """
+        cached = self.__dict__.get("_d_runs")
+        if cached is None:
+            if len(self.d):
+                change = np.any(self.d[1:] != self.d[:-1], axis=1)
+                starts = np.concatenate([[0], np.flatnonzero(change) + 1])
+            else:
+                starts = np.zeros(0, dtype=np.int64)
+            cached = (starts, np.ascontiguousarray(self.d[starts]))
+            self.__dict__["_d_runs"] = cached
+        return cached  # type: ignore[no-any-return]
+
     def organ_slices(self) -> list[slice]:
         """Column range of each organ's units (units are sorted by organ)."""
         edges = np.searchsorted(self.organ_index, np.arange(len(self.organs) + 1))

@@ -10,6 +10,7 @@ fast path changes speed, never results (a property test holds it to that).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -28,6 +29,24 @@ def _dec(s: str) -> Decimal | None:
     except InvalidOperation:
         return None
     return d if d.is_finite() else None
+
+
+#: a plain decimal in ASCII digits without leading zeros: its canonical text is found by
+#: trimming the fraction, with no Decimal arithmetic (the slow part of ``dec_text``)
+_PLAIN = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?\Z").match
+
+
+def _num(s: str) -> tuple[Decimal, str] | None:
+    """``(value, canonical text)`` of a decimal, the same text as ``dec_text``; else None."""
+    if _PLAIN(s) is None:
+        d = _dec(s)
+        return None if d is None else (d, dec_text(d))
+    t = s
+    if "." in t:
+        t = t.rstrip("0").removesuffix(".")
+    if t == "-0":
+        t = "0"
+    return Decimal(s), t
 
 
 def make_fast_observation(header: Sequence[str],
@@ -75,14 +94,22 @@ def make_fast_observation(header: Sequence[str],
         as_of = rec[i_asof].strip() or None
         if as_of is not None and not date_match(as_of):
             return None
-        value = _dec(rec[i_val].strip())
-        if value is None:
+        num = _num(rec[i_val].strip())
+        if num is None:
             return None
+        value, value_text = num
         s_low, s_high = rec[i_low].strip(), rec[i_high].strip()
-        low = _dec(s_low) if s_low else None
-        high = _dec(s_high) if s_high else None
-        if (s_low and low is None) or (s_high and high is None):
-            return None
+        low = high = low_text = high_text = None
+        if s_low:
+            num = _num(s_low)
+            if num is None:
+                return None
+            low, low_text = num
+        if s_high:
+            num = _num(s_high)
+            if num is None:
+                return None
+            high, high_text = num
         qualifier = rec[i_qual].strip() or "exact"
         if qualifier not in qualifiers:
             return None
@@ -106,9 +133,7 @@ def make_fast_observation(header: Sequence[str],
         out: dict[str, Any] = {
             "observation_id": oid, "scope": scope, "hospital_id": hosp, "region": region,
             "indicator": ind.name, "organ": organ, "year": y, "since_year": since,
-            "as_of": as_of, "value": dec_text(value),
-            "low": None if low is None else dec_text(low),
-            "high": None if high is None else dec_text(high),
+            "as_of": as_of, "value": value_text, "low": low_text, "high": high_text,
             "qualifier": qualifier, "unit": unit, "grade": grade, "source_sha256": sha,
         }
         for name, i in free:

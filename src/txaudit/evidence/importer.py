@@ -11,7 +11,6 @@ import csv
 import hashlib
 import io
 import json
-import os
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -27,7 +26,7 @@ from txaudit.errors import InputError
 from txaudit.evidence import canonical as C
 from txaudit.evidence import validate as VAL
 from txaudit.evidence.fastpath import make_fast_observation
-from txaudit.evidence.ledger import Writer, key_of
+from txaudit.evidence.ledger import Writer
 from txaudit.evidence.schema import SPECS
 
 if TYPE_CHECKING:
@@ -48,7 +47,7 @@ OBSERVATION_OPTIONAL: tuple[str, ...] = ("supersedes", "reviewer", "claim_id")
 
 BATCH = 5000
 #: SQLite page cache (KiB) while importing; see :func:`_large_cache`
-IMPORT_CACHE_KIB = 256 * 1024
+IMPORT_CACHE_KIB = 64 * 1024
 _csv_limit_set = False
 
 
@@ -255,8 +254,8 @@ def _source_bytes(row: dict[str, Any], rel: str | None, base: Path, w: Writer,
     known_blobs.add(sha)
 
 
-def _flush(w: Writer, table: str, batch: list[tuple[Any, ...]], keys: list[str],
-           lines: list[int], label: str) -> None:
+def _flush(w: Writer, table: str, batch: list[tuple[Any, ...]], lines: list[int],
+           label: str) -> None:
     if not batch:
         return
     nested = w.conn.begin_nested()
@@ -264,6 +263,7 @@ def _flush(w: Writer, table: str, batch: list[tuple[Any, ...]], keys: list[str],
         w.insert_prepared(table, batch)
     except sa_exc.IntegrityError as e:
         nested.rollback()
+        keys = w.key_texts(table, batch)
         raise _duplicate_error(w, table, keys, lines, label, e) from None
     nested.commit()
 
@@ -318,8 +318,8 @@ def _import_csv(w: Writer, item: _Item, ctx: VAL.Context, known_blobs: set[str])
     fast = make_fast_observation(header, ctx) if table == "observations" else None
     seen_sources: dict[str, str] = {}
     batch: list[tuple[Any, ...]] = []
-    keys: list[str] = []
     lines: list[int] = []
+    prepare = w.prepare
     n = 0
     for line, rec in records:
         if len(rec) != width:
@@ -349,16 +349,15 @@ def _import_csv(w: Writer, item: _Item, ctx: VAL.Context, known_blobs: set[str])
             ctx.hospitals.add(row["hospital_id"])
         elif table == "sources":
             ctx.sources.add(row["sha256"])
-        batch.append(w.prepare(table, row))
+        batch.append(prepare(table, row))
         if table == "sources":
             seen_sources[row["sha256"]] = row["row_hash"]
-        keys.append(key_of(table, row))
         lines.append(line)
         n += 1
         if len(batch) >= BATCH:
-            _flush(w, table, batch, keys, lines, label)
-            batch, keys, lines = [], [], []
-    _flush(w, table, batch, keys, lines, label)
+            _flush(w, table, batch, lines, label)
+            batch, lines = [], []
+    _flush(w, table, batch, lines, label)
     return n
 
 
@@ -371,7 +370,7 @@ def _large_cache(conn: Connection) -> Iterator[None]:
     only changes memory use, never what is written or when it is synced, so durability
     and the all-or-nothing transaction are untouched. The previous size is restored.
     """
-    if conn.dialect.name != "sqlite" or os.environ.get("TXAUDIT_IMPORT_CACHE") == "0":
+    if conn.dialect.name != "sqlite":
         yield
         return
     old = conn.exec_driver_sql("PRAGMA cache_size").scalar()

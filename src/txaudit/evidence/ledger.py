@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import operator
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -96,7 +96,7 @@ class Writer:
         self._hashers = {t: content_hasher(t) for t in SPECS}
         self._sql: dict[str, str] = {}
         self._cols: dict[str, list[str]] = {}
-        self._getters: dict[str, Any] = {}
+        self._preparers: dict[str, Callable[[dict[str, Any]], tuple[Any, ...]]] = {}
         self.paramstyle = conn.dialect.paramstyle
 
     def _insert_sql(self, table: str, cols: Sequence[str]) -> str:
@@ -116,21 +116,50 @@ class Writer:
 
     def prepare(self, table: str, row: dict[str, Any]) -> tuple[Any, ...]:
         """Complete ``row`` with hash and bookkeeping; return the tuple to insert."""
+        prep = self._preparers.get(table)
+        if prep is None:
+            prep = self._preparers[table] = self._make_preparer(table)
+        return prep(row)
+
+    def _make_preparer(self, table: str) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+        # everything that does not change from row to row is looked up once per table;
+        # large imports call the result once per row
         spec = SPECS[table]
-        if table in _INITIAL_STATE:
-            row.setdefault("status", _INITIAL_STATE[table])
-        for c in spec.state:
-            row.setdefault(c, None)
-        rh = self._hashers[table](row)
-        self._pos += 1
-        self.digest.add_row(table, key_of(table, row), rh)
-        row["row_hash"] = rh
-        row["event_seq"] = self.seq
-        row["event_pos"] = self._pos
-        getter = self._getters.get(table)
-        if getter is None:
-            getter = self._getters[table] = operator.itemgetter(*self.columns(table))
-        return getter(row)  # type: ignore[no-any-return]
+        initial = _INITIAL_STATE.get(table)
+        state = [c for c in spec.state if initial is None or c != "status"]
+        hasher = self._hashers[table]
+        add_row = self.digest.add_row
+        getter = operator.itemgetter(*self.columns(table))
+        seq = self.seq
+        single = spec.key[0] if len(spec.key) == 1 else None
+
+        def prep(row: dict[str, Any]) -> tuple[Any, ...]:
+            if initial is not None:
+                row.setdefault("status", initial)
+            for c in state:
+                row.setdefault(c, None)
+            rh = hasher(row)
+            self._pos += 1
+            if single is not None:
+                k = row[single]
+                add_row(table, "" if k is None else str(k), rh)
+            else:
+                add_row(table, key_of(table, row), rh)
+            row["row_hash"] = rh
+            row["event_seq"] = seq
+            row["event_pos"] = self._pos
+            return getter(row)  # type: ignore[no-any-return]
+
+        return prep
+
+    def key_texts(self, table: str, params: Sequence[tuple[Any, ...]]) -> list[str]:
+        """The :func:`key_of` text of each tuple made by :meth:`prepare`."""
+        cols = self.columns(table)
+        where = [cols.index(k) for k in SPECS[table].key]
+        if len(where) == 1:
+            i = where[0]
+            return ["" if p[i] is None else str(p[i]) for p in params]
+        return [C.key_text([p[i] for i in where]) for p in params]
 
     def insert(self, table: str, rows: Iterable[dict[str, Any]]) -> int:
         """Insert validated rows (executemany). Returns the number inserted."""
