@@ -233,7 +233,7 @@ def run_audit(
         model_hash=est.model_hash,
         store_hash=ledger_head,
         content_digest=digest,
-        scenario=est.scenario or scenario or "default",
+        scenario=est.scenario or scenario or "as written",
         seed=seed,
         draws=draws,
         command=command,
@@ -258,6 +258,9 @@ def _estimate(frames: dict[str, Any], model_path: Path | None, scenario: str | N
     from txaudit.estimate import estimate_frames, load_model
 
     model = load_model(model_path, scenario)
+    if scenario is None and "central" in model.scenarios:
+        # a report names the assumptions it used; "central" is the model's stated default
+        model = model.with_scenario("central")
     est = estimate_frames(frames["observations"], frames["hospitals"],
                           frames["official_figures"], model, years=years or None,
                           draws=draws, seed=seed)
