@@ -223,7 +223,25 @@ def _driver_sentence(
             ")",
         ]
     parts.append(".")
+    unseen = [row.parameter for row in top if _not_seen(row.parameter, assumptions)]
+    if unseen:
+        names = ", ".join(unseen)
+        parts.append(
+            f" No published source gives a value for {names} (the model's notes say NOT SEEN), "
+            "so the result depends on priors chosen for "
+            f"{'it' if len(unseen) == 1 else 'them'}: read the sensitivity and assumptions "
+            "sections before quoting a single number."
+        )
     return parts
+
+
+#: the marker the model's notes use for a value no published source gives
+_NOT_SEEN = "NOT SEEN"
+
+
+def _not_seen(parameter: str, assumptions: Sequence[Assumption]) -> bool:
+    """Whether ``parameter``'s own note says no source gives its value."""
+    return any(a.name == parameter and _NOT_SEEN in a.description for a in assumptions)
 
 
 def _forensic_sentence(w: _Writer, findings: Sequence[FindingRow], level: float) -> list[Part]:
