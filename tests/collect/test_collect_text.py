@@ -6,6 +6,8 @@ import codecs
 
 import pytest
 from collect_support import BIG5_PAGE, BIG5_TEXT, GBK_PAGE, GBK_TEXT
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from txaudit.collect import Prefilter, decode_bytes
 from txaudit.collect.charset import meta_charset, normalise_charset
@@ -110,6 +112,29 @@ def test_language_is_guessed_from_the_script() -> None:
 )
 def test_the_prefilter_finds_terms_in_every_encoding(data: bytes, expected: bool) -> None:
     assert Prefilter.from_terms().matches(data) is expected
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    st.lists(
+        st.sampled_from(
+            [b"", b"x", b"\xe7", b"\xa7", b"\xd2\xc6", b"rans", b"plant", b"&#312",
+             b"27;&#26893;", "肾移植".encode(), "移".encode("gbk"), "植".encode("gbk"),
+             "器官".encode("big5"), b"ORGAN", b" DON", b"Transplant"]
+        ),
+        max_size=12,
+    )
+)
+def test_the_prefilter_automaton_agrees_with_plain_substring_search(parts: list[bytes]) -> None:
+    """The automaton (leftmost-first, for speed) answers exactly "does any pattern occur".
+
+    Haystacks are glued from pattern fragments so that matches straddle the joins;
+    the reference is Python's own ``in`` over every pattern. Overlapping custom terms
+    (one a prefix or suffix of another) are included.
+    """
+    data = b"".join(parts)
+    for prefilter in (Prefilter.from_terms(), Prefilter.from_terms(["移植", "肾移植", "植"])):
+        assert prefilter.matches(data) is any(p in data for p in prefilter.patterns)
 
 
 def test_prefilter_terms_are_configurable_and_can_be_switched_off() -> None:

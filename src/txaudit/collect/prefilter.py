@@ -90,7 +90,12 @@ class Prefilter:
             try:
                 import ahocorasick_rs
 
-                automaton: Any = ahocorasick_rs.BytesAhoCorasick(list(self.patterns))
+                # leftmost-first finds a match exactly when any pattern occurs, and
+                # unlike the standard match kind it lets the automaton use its SIMD
+                # prefilter: about ten times faster on Chinese pages that match nothing
+                automaton: Any = ahocorasick_rs.BytesAhoCorasick(
+                    list(self.patterns), matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_FIRST
+                )
             except ImportError:
                 automaton = None
             self._automaton.append(automaton)
