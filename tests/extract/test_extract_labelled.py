@@ -17,8 +17,9 @@ from importlib import resources
 from typing import Any
 
 import pytest
+from extract_scoring import report_score
 
-from txaudit.extract.evaluation import LABELLED_RESOURCE, score
+from txaudit.extract.evaluation import LABELLED_RESOURCE
 from txaudit.vocabulary import INDICATORS, ORGANS, QUALIFIERS
 
 
@@ -56,15 +57,6 @@ def test_labelled_claims_use_the_vocabulary_and_canonical_units() -> None:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_extractor_precision_and_recall_hold_on_the_labelled_set(lang: str) -> None:
-    result = score(r for r in RECORDS if r["lang"] == lang)[lang]
-    print(
-        f"\n{lang}: precision {result.precision:.3f}, recall {result.recall:.3f} "
-        f"(tp {result.true_positive}, fp {result.false_positive}, fn {result.false_negative}); "
-        f"periods agree on {result.period_accuracy:.3f} of matched claims"
-    )
-    for record_id, claim in result.misses:
-        print(f"  missed {record_id}: {claim['indicator']} {claim['organ']} {claim['value']}")
-    for record_id, claim in result.extras:
-        print(f"  extra  {record_id}: {claim['indicator']} {claim['organ']} {claim['value']}")
+    result = report_score("labelled", RECORDS, lang)
     assert result.precision >= 0.90
     assert result.recall >= 0.85
